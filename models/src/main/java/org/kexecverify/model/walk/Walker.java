@@ -57,10 +57,12 @@ public final class Walker {
         }
 
         if (!regs.mmuOn()) {
+            // with the MMU off TCR is not used: the limit is the implemented PA size (PARange)
+            int pamax = regs.parangeBits();
             String ctx = regime.displayName() + ", " + regs.sctlrReg() + ".M=0 (MMU off): PA = VA";
-            if (paBits < 64 && (va >>> paBits) != 0) {
+            if ((va >>> pamax) != 0) {
                 return new Translation.Fault(va, at, FaultKind.ADDRESS_SIZE, 0, steps,
-                        "MMU off and VA has bits above the " + paBits + "-bit physical address size", ctx);
+                        "MMU off and VA has bits above the implemented " + pamax + "-bit physical address size (ID_AA64MMFR0_EL1.PARange)", ctx);
             }
             MemoryAttribute m;
             if (at == AccessType.FETCH) {
