@@ -4,6 +4,7 @@ import static org.kexecverify.model.desc.DescriptorBits.AF;
 import static org.kexecverify.model.desc.DescriptorBits.ADDRESS;
 import static org.kexecverify.model.desc.DescriptorBits.AP1;
 import static org.kexecverify.model.desc.DescriptorBits.AP2;
+import static org.kexecverify.model.desc.DescriptorBits.AP_TABLE0;
 import static org.kexecverify.model.desc.DescriptorBits.AP_TABLE1;
 import static org.kexecverify.model.desc.DescriptorBits.ATTRINDX;
 import static org.kexecverify.model.desc.DescriptorBits.PXN;
@@ -133,6 +134,7 @@ public final class Walker {
         boolean tReadOnly = false;
         boolean tXn = false;   // XNTable at EL2, UXNTable elsewhere (irrelevant for privileged fetch there)
         boolean tPxn = false;
+        boolean tNoEl0 = false;  // APTable[0]: no EL0 access below (RES0 at EL2 with E2H=0)
         int tableRestrictLevel = -1;
 
         while (true) {
@@ -168,7 +170,7 @@ public final class Walker {
                     tReadOnly |= ro;
                     tXn |= xn;
                     tPxn |= pxn;
-                    // APTable[0] (bit 61) restricts EL0 only and is RES0 at EL2: privileged accesses ignore it.
+                    tNoEl0 |= !single && AP_TABLE0.get(d) != 0;
                 }
                 table = next;
                 level++;
@@ -211,7 +213,8 @@ public final class Walker {
                         : regs.sctlrReg() + ".WXN=1 and the page is writable";
             } else {
                 boolean pxn = PXN.get(d) != 0;
-                boolean el0Writable = ap1 && !ap2;
+                // implicit PXN follows the effective EL0 permission: APTable[0]/APTable[1] fold into AP[2:1]
+                boolean el0Writable = ap1 && !ap2 && !tNoEl0 && !tReadOnly;
                 executable = !pxn && !tPxn && !el0Writable && !wxn;
                 xnWhy = pxn ? String.format("level-%d entry has PXN (PTE_PXN, bit 53) set: privileged execute-never in %s", level, regime.displayName())
                         : tPxn ? String.format("a level-%d table entry has PXNTable (bit 59) set", tableRestrictLevel)
