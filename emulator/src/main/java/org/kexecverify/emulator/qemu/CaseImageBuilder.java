@@ -78,6 +78,14 @@ public final class CaseImageBuilder {
                 pages.add(new long[] {e.getKey(), HarnessProgram.LOAD_ADDRESS + nextPage});
                 nextPage += BareMetalCase.PAGE;
             }
+            long imageEnd = HarnessProgram.LOAD_ADDRESS + size;
+            for (long[] pg : pages) {
+                if (pg[0] < imageEnd && pg[0] + BareMetalCase.PAGE > HarnessProgram.LOAD_ADDRESS) {
+                    throw new IllegalArgumentException("case " + i + " writes page 0x" + Long.toHexString(pg[0])
+                            + " inside the loaded image [0x" + Long.toHexString(HarnessProgram.LOAD_ADDRESS) + ", 0x"
+                            + Long.toHexString(imageEnd) + "): use smaller batches");
+                }
+            }
             if (pages.size() > MAX_PAGES) {
                 throw new IllegalArgumentException("case " + i + " needs " + pages.size()
                         + " pages; a record holds " + MAX_PAGES);

@@ -44,9 +44,9 @@ public final class QemuRunner {
         this.hangLimit = hangLimit;
     }
 
-    /** Silence limit from {@value #HANG_MILLIS_PROPERTY}, default 500 ms. */
+    /** Silence limit from {@value #HANG_MILLIS_PROPERTY}, default 300 ms. */
     public static Duration defaultHangLimit() {
-        return Duration.ofMillis(Long.getLong(HANG_MILLIS_PROPERTY, 500L));
+        return Duration.ofMillis(Long.getLong(HANG_MILLIS_PROPERTY, 300L));
     }
 
     /** Runs all cases on {@code cpu}; outcomes are in case order. */
