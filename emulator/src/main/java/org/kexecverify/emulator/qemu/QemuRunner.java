@@ -21,15 +21,23 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   boot --"B mmfr0 mmfr1 midr el"--> case i --"R i kind esr far elr"--> case i+1 ... --"D"--> PSCI off
  *                                        |
- *                                        +-- no line within the silence limit: case i HANGs;
- *                                            kill QEMU, reboot the same image starting at i+1
+ *                                        +-- more than FAULT_LOOP_LIMIT exceptions without a result
+ *                                        |   line (QEMU's -d int log on stderr), or no line within the
+ *                                        |   silence limit: case i HANGs;
+ *                                        +-- kill QEMU, reboot the same image starting at i+1
  * </pre>
+ *
+ * The fault counter makes a hang cost milliseconds instead of the silence limit: a vector fetch
+ * that faults re-takes the same Prefetch Abort forever, and QEMU logs each one.
  */
 public final class QemuRunner {
 
     /** System property: silence (ms) after which a running case counts as hung. */
     public static final String HANG_MILLIS_PROPERTY = "kexecverify.qemu.hangMillis";
     private static final String EOF_MARK = "\u0000EOF";
+    /** Exceptions taken without a result line after which the case counts as stuck in a fault loop. */
+    static final int FAULT_LOOP_LIMIT = 200;
+    private static final long POLL_MILLIS = 5;
 
     private final Toolchain tools;
     private final HarnessProgram program;
@@ -80,9 +88,26 @@ public final class QemuRunner {
     private BootInfo runOnce(Cpu cpu, Path image, List<RawOutcome> outcomes, int total) throws IOException {
         List<String> cmd = List.of(tools.qemu().toString(),
                 "-M", "virt,virtualization=on", "-cpu", cpu.qemuName(), "-m", "4G", "-smp", "1",
-                "-nographic", "-monitor", "none", "-kernel", image.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                "-nographic", "-monitor", "none", "-d", "int", "-kernel", image.toString());
+        Process p = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        java.util.concurrent.atomic.AtomicLong exceptions = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> lastEsr = new java.util.concurrent.atomic.AtomicReference<>("");
+        Thread log = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.US_ASCII))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    if (l.startsWith("Taking exception")) {
+                        exceptions.incrementAndGet();
+                    } else if (l.startsWith("...with ESR")) {
+                        lastEsr.set(l.substring(3));
+                    }
+                }
+            } catch (IOException ignored) {
+                // process killed
+            }
+        }, "qemu-int-log");
+        log.setDaemon(true);
+        log.start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
@@ -104,12 +129,24 @@ public final class QemuRunner {
                         + "\n  " + String.join(" ", cmd));
             }
             BootInfo boot = BootInfo.parse(first);
+            long mark = exceptions.get();
+            long lastLine = System.nanoTime();
             while (true) {
-                String line = poll(lines, hangLimit);
+                String line = poll(lines, Duration.ofMillis(POLL_MILLIS));
                 if (line == null) {
-                    outcomes.add(new RawOutcome.Hung(hangLimit.toMillis()));
-                    return boot;
+                    long silent = (System.nanoTime() - lastLine) / 1_000_000;
+                    long taken = exceptions.get() - mark;
+                    if (taken > FAULT_LOOP_LIMIT) {
+                        outcomes.add(new RawOutcome.Hung(silent, taken, lastEsr.get()));
+                        return boot;
+                    }
+                    if (silent > hangLimit.toMillis()) {
+                        outcomes.add(new RawOutcome.Hung(silent, taken, lastEsr.get()));
+                        return boot;
+                    }
+                    continue;
                 }
+                lastLine = System.nanoTime();
                 if (line.equals("D")) {
                     if (outcomes.size() != total) {
                         throw new IllegalStateException("harness finished after " + outcomes.size() + " of " + total);
@@ -118,6 +155,7 @@ public final class QemuRunner {
                 }
                 if (line.startsWith("R ")) {
                     outcomes.add(parseResult(line, outcomes.size()));
+                    mark = exceptions.get();
                     continue;
                 }
                 if (line.equals(EOF_MARK)) {

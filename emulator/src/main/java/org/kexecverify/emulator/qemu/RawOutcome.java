@@ -28,8 +28,11 @@ public sealed interface RawOutcome {
         }
     }
 
-    /** No result line within the silence limit: the CPU is stuck (a fault loop). */
-    record Hung(long silentMillis) implements RawOutcome {
+    /**
+     * No result line: the CPU is stuck, re-taking an exception ({@code exceptions} taken since the
+     * previous result, the last one's {@code ESR ec/esr} as QEMU logged it) or silent for the limit.
+     */
+    record Hung(long silentMillis, long exceptions, String lastEsr) implements RawOutcome {
     }
 
     /** Vector table slots harness.S distinguishes (kind numbers in the result line). */
