@@ -118,9 +118,10 @@ public final class CaseGenerator {
         boolean xnT = false;
         boolean pxnT = false;
         boolean apT1 = false;
+        boolean apT0 = false;
         int mutations = r.nextInt(100) < mutatePercent ? 1 + r.nextInt(2) : 0;
         for (int m = 0; m < mutations; m++) {
-            switch (r.nextInt(9)) {
+            switch (r.nextInt(10)) {
                 case 0 -> valid = false;
                 case 1 -> ap2 = true;
                 case 2 -> ap1 = !ap1;
@@ -129,10 +130,11 @@ public final class CaseGenerator {
                 case 5 -> af = false;
                 case 6 -> xnT = true;
                 case 7 -> pxnT = true;
-                default -> apT1 = true;
+                case 8 -> apT1 = true;
+                default -> apT0 = true;
             }
         }
-        return new PageSpec(valid, attr, ap2, ap1, pxn, uxn, af, xnT, pxnT, apT1);
+        return new PageSpec(valid, attr, ap2, ap1, pxn, uxn, af, xnT, pxnT, apT1, apT0);
     }
 
     /** Size of a translation granule page here (4 KB). */

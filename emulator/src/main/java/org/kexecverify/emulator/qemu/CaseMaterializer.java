@@ -169,6 +169,7 @@ public final class CaseMaterializer {
                     desc = orBit(desc, DescriptorBits.UXN_TABLE, p.xnTable());
                     desc = orBit(desc, DescriptorBits.PXN_TABLE, p.pxnTable());
                     desc = orBit(desc, DescriptorBits.AP_TABLE1, p.apTable1());
+                    desc = orBit(desc, DescriptorBits.AP_TABLE0, p.apTable0());
                 }
                 mem.write64(entry, desc);
                 table = DescriptorBits.ADDRESS.get(desc) << 12;
