@@ -109,6 +109,11 @@ public final class CaseImageBuilder {
         /** Writes the image to {@code file}, the harness starting at case {@code start}. */
         public void writeTo(java.nio.file.Path file, int start) throws java.io.IOException {
             java.nio.file.Files.write(file, bytes);
+            patchStart(file, start);
+        }
+
+        /** Rewrites only the start index of an image already written by {@link #writeTo}. */
+        public void patchStart(java.nio.file.Path file, int start) throws java.io.IOException {
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
                     java.nio.file.StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, start);

@@ -67,9 +67,10 @@ public final class QemuRunner {
         try {
             Path file = Files.createTempFile(Files.createDirectories(workDir), "cases", ".img");
             try {
+                image.writeTo(file, 0);
                 while (outcomes.size() < cases.size() || boots == 0) {
                     boots++;
-                    image.writeTo(file, outcomes.size());
+                    image.patchStart(file, outcomes.size());
                     BootInfo b = runOnce(cpu, file, outcomes, cases.size());
                     if (boot == null) {
                         boot = b;

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.kexecverify.model.reg.MemoryAttribute;
+import org.kexecverify.model.walk.Translation;
 
 /**
  * Differential test: seeded MMU-enable cases run bare-metal in qemu-system-aarch64 (starting at
@@ -50,6 +52,7 @@ class QemuAgreesWithModelTest {
 
         Map<String, Integer> histogram = new TreeMap<>();
         Map<String, Integer> shapes = new TreeMap<>();
+        int deviceFetches = 0;
         Map<KnownModelDefect, Integer> knownDefects = new EnumMap<>(KnownModelDefect.class);
         List<String> disagreements = new ArrayList<>();
         QemuEngine patient = null;
@@ -65,6 +68,10 @@ class QemuAgreesWithModelTest {
                 q = patient.run(List.of(m)).get(0);
             }
             histogram.merge(q.getClass().getSimpleName(), 1, Integer::sum);
+            if (p.walks().get(0) instanceof Translation.Mapped code && code.attrs().mairIndex() >= 0
+                    && MemoryAttribute.decode((int) (m.regs().mair() >>> (8 * code.attrs().mairIndex()))).device()) {
+                deviceFetches++; // CONSTRAINED UNPREDICTABLE, decided by QemuCase.walkOptions()
+            }
             if (q instanceof Outcome.Exception e) {
                 shapes.merge(e.shape(), 1, Integer::sum);
             }
@@ -81,8 +88,8 @@ class QemuAgreesWithModelTest {
             }
         }
         String stats = String.format("%d cases, %d QEMU boots, %.2f s in QEMU (%.0f cases/s), outcomes %s, exceptions %s,"
-                        + " disagreements attributed to known model defects %s",
-                count, qemu.boots(), qemuSeconds, count / qemuSeconds, histogram, shapes, knownDefects);
+                        + " code fetched from Device memory %d, disagreements attributed to known model defects %s",
+                count, qemu.boots(), qemuSeconds, count / qemuSeconds, histogram, shapes, deviceFetches, knownDefects);
         System.out.println("QEMU differential: " + stats);
         if (!disagreements.isEmpty()) {
             fail(disagreements.size() + " disagreement(s) between QEMU and the model (" + repro + "; " + stats + "):\n"
