@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.kexecverify.model.regime.Regime;
 
 /**
- * Pins {@link KnownModelDefect#IMPLICIT_PXN_IGNORES_APTABLE}: an EL1 (and VHE EL2) code page with
+ * Pins the first QEMU-vs-model disagreement the differential test found (the model walk judged
+ * implicit PXN on the leaf's AP[2:1] alone; fixed in the models walk): an EL1 (and VHE EL2) code page with
  * AP[2:1] = 0b01 (PTE_USER, EL0-writable, implicitly PXN) under a table entry with APTable[1] = 1
  * (read-only below) is effectively AP[2:1] = 0b11, not EL0-writable, so the privileged fetch is
  * allowed (Arm ARM AArch64.TranslationTableWalk: perms.ap&lt;2&gt; = ap&lt;2&gt; OR ap_table&lt;1&gt;).
- * QEMU runs it; without the APTable bit QEMU takes the implicit-PXN Permission fault.
- * The model half is an assumption until the models Walker folds APTable into AP.
+ * QEMU runs it (target/arm/ptw.c get_phys_addr_lpae() folds APT[1] into AP[2] and !APT[0] into
+ * AP[1] before get_S1prot()); without the APTable bit QEMU takes the implicit-PXN Permission fault.
  */
 class ImplicitPxnFollowsApTableTest {
 
@@ -53,8 +54,7 @@ class ImplicitPxnFollowsApTableTest {
         }
         for (int i = 0; i < cases.size(); i += 2) {
             ModelOracle.Prediction p = model.predict(cases.get(i));
-            Assumptions.assumeTrue(p.outcome().equals(q.get(i)), KnownModelDefect.IMPLICIT_PXN_IGNORES_APTABLE.summary()
-                    + ": model says " + p.outcome() + "\n" + p.render());
+            assertEquals(q.get(i), p.outcome(), "model, APTable[1] above an AP[2:1]=0b01 leaf: " + p.render());
         }
     }
 }

@@ -53,7 +53,6 @@ class QemuAgreesWithModelTest {
         Map<String, Integer> histogram = new TreeMap<>();
         Map<String, Integer> shapes = new TreeMap<>();
         int deviceFetches = 0;
-        Map<KnownModelDefect, Integer> knownDefects = new EnumMap<>(KnownModelDefect.class);
         List<String> disagreements = new ArrayList<>();
         QemuEngine patient = null;
         for (int i = 0; i < cases.size(); i++) {
@@ -76,20 +75,13 @@ class QemuAgreesWithModelTest {
                 shapes.merge(e.shape(), 1, Integer::sum);
             }
             if (!q.equals(p.outcome())) {
-                KnownModelDefect known = KnownModelDefect.classify(p);
-                if (known != null) {
-                    knownDefects.merge(known, 1, Integer::sum);
-                    System.out.println("known model defect " + known + " (" + known.summary() + "): "
-                            + m.spec().describe() + " qemu " + q + " model " + p.outcome());
-                    continue;
-                }
                 disagreements.add(m.spec().describe() + "\n  qemu:  " + q + "\n  model: " + p.outcome()
                         + "\n" + p.render().indent(4));
             }
         }
         String stats = String.format("%d cases, %d QEMU boots, %.2f s in QEMU (%.0f cases/s), outcomes %s, exceptions %s,"
-                        + " code fetched from Device memory %d, disagreements attributed to known model defects %s",
-                count, qemu.boots(), qemuSeconds, count / qemuSeconds, histogram, shapes, deviceFetches, knownDefects);
+                        + " code fetched from Device memory %d",
+                count, qemu.boots(), qemuSeconds, count / qemuSeconds, histogram, shapes, deviceFetches);
         System.out.println("QEMU differential: " + stats);
         if (!disagreements.isEmpty()) {
             fail(disagreements.size() + " disagreement(s) between QEMU and the model (" + repro + "; " + stats + "):\n"
