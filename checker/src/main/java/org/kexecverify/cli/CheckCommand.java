@@ -64,7 +64,7 @@ public final class CheckCommand implements Callable<Integer> {
             case "fault" -> WalkOptions.DeviceFetch.PERMISSION_FAULT;
             default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
         }, false);
-        List<Engine> engines = Engines.select(engine, options);
+        List<Engine> engines = Engines.select(engine, options, org.kexecverify.output.TerminalProgress.forCli(quiet));
         List<RelocationPlan> plans = new ArrayList<>();
         for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
 
