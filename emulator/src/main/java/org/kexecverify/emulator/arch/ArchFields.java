@@ -1,74 +1,74 @@
 package org.kexecverify.emulator.arch;
 
+import org.kexecverify.model.reg.Field;
+import org.kexecverify.model.reg.Layouts;
+import org.kexecverify.model.reg.SysReg;
+import org.kexecverify.model.regime.Regime;
+
 /**
- * Every register and descriptor field position the emulator reads, in one place.
- *
- * <p>These are stand-ins until the models' field tables ({@code org.kexecverify.model.reg.Layouts},
- * {@code org.kexecverify.model.desc.DescriptorBits}) are available on this branch; each constant names the
- * model field that replaces it, and nothing else in the emulator spells a bit position.
+ * Every register field the machine reads or writes, taken from the models' field tables
+ * ({@link Layouts}); the only positions spelled here are the ESR_ELx ISS sub-fields of aborts, which the
+ * models build per exception class inside {@code Layouts} and do not export.
  */
 public final class ArchFields {
     private ArchFields() {
     }
 
-    // SCTLR_ELx (same positions for SCTLR_EL1 and non-VHE SCTLR_EL2)
-    public static final Bits SCTLR_M = new Bits("SCTLR_ELx", "M", 0, 0);
-    public static final Bits SCTLR_A = new Bits("SCTLR_ELx", "A", 1, 1);
-    public static final Bits SCTLR_C = new Bits("SCTLR_ELx", "C", 2, 2);
-    public static final Bits SCTLR_SA = new Bits("SCTLR_ELx", "SA", 3, 3);
-    public static final Bits SCTLR_I = new Bits("SCTLR_ELx", "I", 12, 12);
-    public static final Bits SCTLR_WXN = new Bits("SCTLR_ELx", "WXN", 19, 19);
+    private static Field f(SysReg r, Regime g, String name) {
+        return Layouts.of(r, g).field(name);
+    }
 
-    public static final Bits HCR_E2H = new Bits("HCR_EL2", "E2H", 34, 34);
+    // SCTLR_EL1 and non-VHE SCTLR_EL2 share these positions; read each from its own table
+    public static final Field SCTLR_EL1_M = f(SysReg.SCTLR_EL1, Regime.EL1_0, "M");
+    public static final Field SCTLR_EL1_A = f(SysReg.SCTLR_EL1, Regime.EL1_0, "A");
+    public static final Field SCTLR_EL1_C = f(SysReg.SCTLR_EL1, Regime.EL1_0, "C");
+    public static final Field SCTLR_EL1_SA = f(SysReg.SCTLR_EL1, Regime.EL1_0, "SA");
+    public static final Field SCTLR_EL1_I = f(SysReg.SCTLR_EL1, Regime.EL1_0, "I");
+    public static final Field SCTLR_EL2_M = f(SysReg.SCTLR_EL2, Regime.EL2, "M");
+    public static final Field SCTLR_EL2_A = f(SysReg.SCTLR_EL2, Regime.EL2, "A");
+    public static final Field SCTLR_EL2_C = f(SysReg.SCTLR_EL2, Regime.EL2, "C");
+    public static final Field SCTLR_EL2_SA = f(SysReg.SCTLR_EL2, Regime.EL2, "SA");
+    public static final Field SCTLR_EL2_I = f(SysReg.SCTLR_EL2, Regime.EL2, "I");
 
-    // TCR_EL1 layout (also TCR_EL2 when E2H = 1)
-    public static final Bits TCR_T0SZ = new Bits("TCR_EL1", "T0SZ", 5, 0);
-    public static final Bits TCR_EPD0 = new Bits("TCR_EL1", "EPD0", 7, 7);
-    public static final Bits TCR_TG0 = new Bits("TCR_EL1", "TG0", 15, 14);
-    public static final Bits TCR_T1SZ = new Bits("TCR_EL1", "T1SZ", 21, 16);
-    public static final Bits TCR_EPD1 = new Bits("TCR_EL1", "EPD1", 23, 23);
-    public static final Bits TCR_TG1 = new Bits("TCR_EL1", "TG1", 31, 30);
-    public static final Bits TCR_IPS = new Bits("TCR_EL1", "IPS", 34, 32);
-    public static final Bits TCR_TBI0 = new Bits("TCR_EL1", "TBI0", 37, 37);
-    public static final Bits TCR_TBI1 = new Bits("TCR_EL1", "TBI1", 38, 38);
-    public static final Bits TCR_HA = new Bits("TCR_EL1", "HA", 39, 39);
-    public static final Bits TCR_HPD0 = new Bits("TCR_EL1", "HPD0", 41, 41);
-    public static final Bits TCR_HPD1 = new Bits("TCR_EL1", "HPD1", 42, 42);
+    public static final Field HCR_E2H = f(SysReg.HCR_EL2, Regime.EL2, "E2H");
+    public static final Field MMFR0_PARANGE = f(SysReg.ID_AA64MMFR0_EL1, Regime.EL1_0, "PARange");
 
-    // TCR_EL2 non-VHE layout
-    public static final Bits TCR2_T0SZ = new Bits("TCR_EL2", "T0SZ", 5, 0);
-    public static final Bits TCR2_TG0 = new Bits("TCR_EL2", "TG0", 15, 14);
-    public static final Bits TCR2_PS = new Bits("TCR_EL2", "PS", 18, 16);
-    public static final Bits TCR2_TBI = new Bits("TCR_EL2", "TBI", 20, 20);
-    public static final Bits TCR2_HA = new Bits("TCR_EL2", "HA", 21, 21);
-    public static final Bits TCR2_HPD = new Bits("TCR_EL2", "HPD", 24, 24);
+    public static final Field ESR_EC = f(SysReg.ESR_EL2, Regime.EL2, "EC");
+    public static final Field ESR_IL = f(SysReg.ESR_EL2, Regime.EL2, "IL");
+    public static final Field ESR_ISS = f(SysReg.ESR_EL2, Regime.EL2, "ISS");
 
-    public static final Bits MMFR0_PARANGE = new Bits("ID_AA64MMFR0_EL1", "PARange", 3, 0);
+    // ISS of Instruction/Data Aborts (EC 0x20/0x21/0x24/0x25), Arm ARM D17.2.37; not exported by the models
+    public static final Field ISS_FSC = Field.value("xFSC", 5, 0, "instruction/data fault status code", v -> "0x" + Long.toHexString(v));
+    public static final Field ISS_WNR = Field.bit("WnR", 6, "write not read");
+    public static final Field ISS_CM = Field.bit("CM", 8, "cache maintenance");
 
-    // stage-1 VMSAv8-64 descriptor, 4 KB granule
-    public static final Bits D_VALID = new Bits("descriptor", "VALID", 0, 0);
-    public static final Bits D_TYPE = new Bits("descriptor", "TYPE", 1, 1);
-    public static final Bits D_ATTRINDX = new Bits("descriptor", "ATTRINDX", 4, 2);
-    public static final Bits D_AP = new Bits("descriptor", "AP", 7, 6);
-    public static final Bits D_AF = new Bits("descriptor", "AF", 10, 10);
-    public static final Bits D_OA = new Bits("descriptor", "OA", 47, 12);
-    public static final Bits D_PXN = new Bits("descriptor", "PXN", 53, 53);
-    public static final Bits D_UXN = new Bits("descriptor", "UXN", 54, 54);
-    public static final Bits D_PXNTABLE = new Bits("descriptor", "PXNTABLE", 59, 59);
-    public static final Bits D_XNTABLE = new Bits("descriptor", "XNTABLE", 60, 60);
-    public static final Bits D_APTABLE = new Bits("descriptor", "APTABLE", 62, 61);
+    public static final Field SPSR_M = f(SysReg.SPSR_EL2, Regime.EL2, "M");
+    public static final Field SPSR_M4 = f(SysReg.SPSR_EL2, Regime.EL2, "M4");
+    public static final Field SPSR_D = f(SysReg.SPSR_EL2, Regime.EL2, "D");
+    public static final Field SPSR_A = f(SysReg.SPSR_EL2, Regime.EL2, "A");
+    public static final Field SPSR_I = f(SysReg.SPSR_EL2, Regime.EL2, "I");
+    public static final Field SPSR_F = f(SysReg.SPSR_EL2, Regime.EL2, "F");
+    public static final Field SPSR_IL = f(SysReg.SPSR_EL2, Regime.EL2, "IL");
+    public static final Field SPSR_N = f(SysReg.SPSR_EL2, Regime.EL2, "N");
+    public static final Field SPSR_Z = f(SysReg.SPSR_EL2, Regime.EL2, "Z");
+    public static final Field SPSR_C = f(SysReg.SPSR_EL2, Regime.EL2, "C");
+    public static final Field SPSR_V = f(SysReg.SPSR_EL2, Regime.EL2, "V");
 
-    // ESR_ELx
-    public static final Bits ESR_EC = new Bits("ESR_ELx", "EC", 31, 26);
-    public static final Bits ESR_IL = new Bits("ESR_ELx", "IL", 25, 25);
-    public static final Bits ESR_ISS = new Bits("ESR_ELx", "ISS", 24, 0);
-    public static final Bits ISS_FSC = new Bits("ESR_ELx", "ISS.xFSC", 5, 0);
-    public static final Bits ISS_WNR = new Bits("ESR_ELx", "ISS.WnR", 6, 6);
-    public static final Bits ISS_CM = new Bits("ESR_ELx", "ISS.CM", 8, 8);
+    /** NZCV (4 bits, N high) into SPSR/NZCV-register form. */
+    public static long packNzcv(int nzcv) {
+        return SPSR_N.set(0, nzcv >> 3 & 1) | SPSR_Z.set(0, nzcv >> 2 & 1) | SPSR_C.set(0, nzcv >> 1 & 1) | SPSR_V.set(0, nzcv & 1);
+    }
 
-    // SPSR_ELx (AArch64 state)
-    public static final Bits SPSR_M = new Bits("SPSR_ELx", "M", 3, 0);
-    public static final Bits SPSR_DAIF = new Bits("SPSR_ELx", "DAIF", 9, 6);
-    public static final Bits SPSR_IL = new Bits("SPSR_ELx", "IL", 20, 20);
-    public static final Bits SPSR_NZCV = new Bits("SPSR_ELx", "NZCV", 31, 28);
+    public static int unpackNzcv(long v) {
+        return (int) (SPSR_N.get(v) << 3 | SPSR_Z.get(v) << 2 | SPSR_C.get(v) << 1 | SPSR_V.get(v));
+    }
+
+    /** DAIF (4 bits, D high) into SPSR/DAIF-register form. */
+    public static long packDaif(int daif) {
+        return SPSR_D.set(0, daif >> 3 & 1) | SPSR_A.set(0, daif >> 2 & 1) | SPSR_I.set(0, daif >> 1 & 1) | SPSR_F.set(0, daif & 1);
+    }
+
+    public static int unpackDaif(long v) {
+        return (int) (SPSR_D.get(v) << 3 | SPSR_A.get(v) << 2 | SPSR_I.get(v) << 1 | SPSR_F.get(v));
+    }
 }

@@ -1,21 +1,21 @@
 package org.kexecverify.emulator.cpu;
 
+import static org.kexecverify.emulator.arch.ArchFields.HCR_E2H;
+import static org.kexecverify.emulator.arch.ArchFields.MMFR0_PARANGE;
+
 import static org.kexecverify.emulator.arch.ArchFields.ESR_EC;
 import static org.kexecverify.emulator.arch.ArchFields.ESR_IL;
 import static org.kexecverify.emulator.arch.ArchFields.HCR_E2H;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_CM;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_FSC;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_WNR;
-import static org.kexecverify.emulator.arch.ArchFields.MMFR0_PARANGE;
-import static org.kexecverify.emulator.arch.ArchFields.SCTLR_A;
-import static org.kexecverify.emulator.arch.ArchFields.SCTLR_C;
-import static org.kexecverify.emulator.arch.ArchFields.SCTLR_I;
-import static org.kexecverify.emulator.arch.ArchFields.SCTLR_M;
-import static org.kexecverify.emulator.arch.ArchFields.SCTLR_SA;
-import static org.kexecverify.emulator.arch.ArchFields.SPSR_DAIF;
 import static org.kexecverify.emulator.arch.ArchFields.SPSR_IL;
 import static org.kexecverify.emulator.arch.ArchFields.SPSR_M;
-import static org.kexecverify.emulator.arch.ArchFields.SPSR_NZCV;
+import static org.kexecverify.emulator.arch.ArchFields.SPSR_M4;
+import static org.kexecverify.emulator.arch.ArchFields.packDaif;
+import static org.kexecverify.emulator.arch.ArchFields.packNzcv;
+import static org.kexecverify.emulator.arch.ArchFields.unpackDaif;
+import static org.kexecverify.emulator.arch.ArchFields.unpackNzcv;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,16 +30,16 @@ import org.kexecverify.emulator.isa.SysOp;
 import org.kexecverify.emulator.isa.SysRegId;
 import org.kexecverify.emulator.mem.Frame;
 import org.kexecverify.emulator.mem.Ram;
-import org.kexecverify.emulator.mmu.Access;
-import org.kexecverify.emulator.mmu.DescriptorReader;
+import org.kexecverify.emulator.mmu.CoherentWalk;
 import org.kexecverify.emulator.mmu.FaultKind;
-import org.kexecverify.emulator.mmu.MemType;
 import org.kexecverify.emulator.mmu.Tlb;
 import org.kexecverify.emulator.mmu.TlbEntry;
-import org.kexecverify.emulator.mmu.Translation;
-import org.kexecverify.emulator.mmu.TranslationRegime;
-import org.kexecverify.emulator.mmu.Translator;
-import org.kexecverify.emulator.mmu.WalkRegs;
+import org.kexecverify.model.reg.MemoryAttribute;
+import org.kexecverify.model.regime.Regime;
+import org.kexecverify.model.walk.AccessType;
+import org.kexecverify.model.walk.Translation;
+import org.kexecverify.model.walk.TranslationRegs;
+import org.kexecverify.model.walk.WalkOptions;
 
 /**
  * A concrete AArch64 machine for the A64 subset the kexec relocation and MMU-enable code uses: one PE at
@@ -48,7 +48,7 @@ import org.kexecverify.emulator.mmu.WalkRegs;
  * <pre>
  *            +------------------------- run(budget) ---------------------------+
  *            v                                                                 |
- *   PC --> fetch: micro-TLB --> TLB --miss--> Translator (3 walks) --fault--> take exception
+ *   PC --> fetch: micro-TLB --> TLB --miss--> model Walker (3 walks) --fault--> take exception
  *            |      (SCTLR_ELx.M=0: VA=PA, Normal; cacheable iff SCTLR_ELx.I)      |  ESR/FAR/ELR/SPSR_ELx
  *            v                                                                 |  PC = VBAR_ELx + 0x000/0x200/0x400
  *        I-cache line (stale until IC) or RAM --> decoded page (Insn[]) --> execute
@@ -68,9 +68,8 @@ public final class Machine {
     private static final long M32 = 0xffffffffL;
 
     private final Ram ram;
-    private final Translator translator;
+    private final CoherentWalk walker;
     private final Tlb tlb = new Tlb();
-    private final DescriptorReader walkReader;
 
     // ---- architectural state
     private final long[] x = new long[32]; // x[31] stays 0 (XZR reads)
@@ -88,14 +87,13 @@ public final class Machine {
 
     // ---- derived translation context (refreshed on every change)
     private long epoch;
-    private TranslationRegime regime = TranslationRegime.EL2;
+    private Regime regime = Regime.EL2;
     private boolean mmuOn;
     private boolean dcacheOn;
     private boolean icacheOn;
     private boolean alignCheck;
     private boolean spAlignCheck;
-    private WalkRegs walkRegs;
-    private int paBits = 48;
+    private TranslationRegs walkRegs;
 
     // ---- fetch micro-TLB / decoded page
     private long fEpoch = -1;
@@ -128,16 +126,15 @@ public final class Machine {
     private final Deque<ExceptionRecord> exceptionLog = new ArrayDeque<>();
     private final List<ExceptionRecord> allExceptions = new ArrayList<>();
 
-    /** A machine over {@code ram} whose stage-1 walks are done by {@code translator}; starts at EL2h, MMU off. */
-    public Machine(Ram ram, Translator translator) {
+    /** A machine over {@code ram} whose stage-1 walks are the models' {@code Walker} with default options; starts at EL2h, MMU off. */
+    public Machine(Ram ram) {
+        this(ram, WalkOptions.DEFAULT);
+    }
+
+    /** A machine over {@code ram} with the given IMPLEMENTATION DEFINED walk choices; starts at EL2h, MMU off. */
+    public Machine(Ram ram, WalkOptions options) {
         this.ram = ram;
-        this.translator = translator;
-        this.walkReader = pa -> {
-            if (!ram.isRam(pa)) {
-                throw new DescriptorReader.OutsideRam(pa);
-            }
-            return ram.coherentRead64(pa);
-        };
+        this.walker = new CoherentWalk(ram, options);
         sys[SysRegId.ID_AA64MMFR0_EL1.ordinal()] = 0x5; // PARange 48 bits, 4 KB granule supported
         sys[SysRegId.CTR_EL0.ordinal()] = 0x8444c004L; // DminLine = IminLine = 64 bytes, PIPT I-cache
         sys[SysRegId.DCZID_EL0.ordinal()] = 0x4; // DC ZVA block = 64 bytes
@@ -235,7 +232,7 @@ public final class Machine {
         return retired;
     }
 
-    public TranslationRegime regime() {
+    public Regime regime() {
         return regime;
     }
 
@@ -263,26 +260,24 @@ public final class Machine {
     private void refresh() {
         epoch++;
         if (el == 1) {
-            regime = TranslationRegime.EL1_0;
+            regime = Regime.EL1_0;
         } else {
-            regime = HCR_E2H.isSet(sys[SysRegId.HCR_EL2.ordinal()]) ? TranslationRegime.EL2_0 : TranslationRegime.EL2;
+            regime = HCR_E2H.isSet(sys[SysRegId.HCR_EL2.ordinal()]) ? Regime.EL2_0 : Regime.EL2;
         }
         long sctlr = el == 1 ? sys[SysRegId.SCTLR_EL1.ordinal()] : sys[SysRegId.SCTLR_EL2.ordinal()];
-        mmuOn = SCTLR_M.isSet(sctlr);
-        dcacheOn = SCTLR_C.isSet(sctlr);
-        icacheOn = SCTLR_I.isSet(sctlr);
-        alignCheck = SCTLR_A.isSet(sctlr);
-        spAlignCheck = SCTLR_SA.isSet(sctlr);
         long mmfr0 = sys[SysRegId.ID_AA64MMFR0_EL1.ordinal()];
-        int pr = (int) MMFR0_PARANGE.get(mmfr0);
-        paBits = new int[] {32, 36, 40, 42, 44, 48, 48, 48}[Math.min(pr, 7)];
         if (el == 1) {
-            walkRegs = new WalkRegs(regime, sctlr, sys[SysRegId.TCR_EL1.ordinal()], sys[SysRegId.MAIR_EL1.ordinal()],
+            walkRegs = new TranslationRegs(regime, sctlr, sys[SysRegId.TCR_EL1.ordinal()], sys[SysRegId.MAIR_EL1.ordinal()],
                     sys[SysRegId.TTBR0_EL1.ordinal()], sys[SysRegId.TTBR1_EL1.ordinal()], mmfr0);
         } else {
-            walkRegs = new WalkRegs(regime, sctlr, sys[SysRegId.TCR_EL2.ordinal()], sys[SysRegId.MAIR_EL2.ordinal()],
+            walkRegs = new TranslationRegs(regime, sctlr, sys[SysRegId.TCR_EL2.ordinal()], sys[SysRegId.MAIR_EL2.ordinal()],
                     sys[SysRegId.TTBR0_EL2.ordinal()], sys[SysRegId.TTBR1_EL2.ordinal()], mmfr0);
         }
+        mmuOn = walkRegs.mmuOn();
+        dcacheOn = walkRegs.sctlrField("C") != 0;
+        icacheOn = walkRegs.sctlrField("I") != 0;
+        alignCheck = walkRegs.sctlrField("A") != 0;
+        spAlignCheck = walkRegs.sctlrField("SA") != 0;
     }
 
     // =====================================================================================================
@@ -337,22 +332,19 @@ public final class Machine {
         long pa;
         boolean cacheable;
         if (mmuOn) {
-            TlbEntry e = entry(p, Access.FETCH);
+            TlbEntry e = entry(p, AccessType.FETCH);
             pa = e.paPage | (p & 0xfff);
-            cacheable = icacheOn && e.type.cacheable();
+            cacheable = icacheOn && !e.attr.device() && e.attr.cacheable();
         } else {
-            if ((p >>> paBits) != 0) {
-                throw new Abort(Access.FETCH, p, FaultKind.ADDRESS_SIZE, 0,
-                        String.format("PC 0x%x beyond the %d-bit physical address size with the MMU off", p, paBits), false);
-            }
-            pa = p;
-            cacheable = icacheOn;
+            Translation.Mapped m = flat(p, AccessType.FETCH, false);
+            pa = m.pa();
+            cacheable = m.attrs().memory().cacheable();
         }
         Frame f;
         try {
             f = ram.frame(pa);
         } catch (Ram.NoRam e) {
-            throw new Abort(Access.FETCH, p, FaultKind.EXTERNAL, 0, String.format("fetch from PA 0x%x, which is not RAM", pa), false);
+            throw new Abort(AccessType.FETCH, p, FaultKind.EXTERNAL, 0, String.format("fetch from PA 0x%x, which is not RAM", pa), false);
         }
         int off = (int) (pa & 0xfff);
         Object[] arr;
@@ -386,48 +378,63 @@ public final class Machine {
     // translation
 
     /** The TLB entry for {@code va} in the current regime, filling it on a miss; raises the fault for {@code at}. */
-    private TlbEntry entry(long va, Access at) {
+    private TlbEntry entry(long va, AccessType at) {
         TlbEntry e = tlb.lookup(regime, va);
         if (e == null) {
             long page = va & ~0xfffL;
-            Translation tf = translator.translate(walkRegs, walkReader, page, Access.FETCH);
-            Translation tr = translator.translate(walkRegs, walkReader, page, Access.READ);
-            Translation tw = translator.translate(walkRegs, walkReader, page, Access.WRITE);
-            Object filled = tlb.fill(regime, va, tf, tr, tw);
-            if (filled == null) {
-                Translation t = at == Access.FETCH ? tf : at == Access.READ ? tr : tw;
-                Translation.Fault f = (Translation.Fault) t;
-                throw new Abort(at, va, f.kind(), f.level(), f.reason(), false);
+            Translation[] walks = {
+                walker.translate(walkRegs, page, AccessType.FETCH),
+                walker.translate(walkRegs, page, AccessType.READ),
+                walker.translate(walkRegs, page, AccessType.WRITE)};
+            e = tlb.fill(regime, va, walkRegs.mair(), walks);
+            if (e == null) {
+                Translation.Fault f = walks[at.ordinal()] instanceof Translation.Fault wf
+                        && wf.kind() != org.kexecverify.model.walk.FaultKind.PERMISSION ? wf : firstFault(walks);
+                throw new Abort(at, va, FaultKind.of(f.kind()), f.level(), f.reason(), false);
             }
-            e = (TlbEntry) filled;
         }
         Translation.Fault denied = e.denied[at.ordinal()];
         if (denied != null) {
-            throw new Abort(at, va, denied.kind(), denied.level(), denied.reason(), false);
+            throw new Abort(at, va, FaultKind.of(denied.kind()), denied.level(), denied.reason(), false);
         }
         return e;
+    }
+
+    private static Translation.Fault firstFault(Translation[] walks) {
+        for (Translation t : walks) {
+            if (t instanceof Translation.Fault f && f.kind() != org.kexecverify.model.walk.FaultKind.PERMISSION) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("no fault");
+    }
+
+    /** MMU off: the models' flat translation (PA = VA; address-size check; memory type from SCTLR_ELx.I for fetches). */
+    private Translation.Mapped flat(long va, AccessType at, boolean maintenance) {
+        Translation t = walker.translate(walkRegs, va, at);
+        if (t instanceof Translation.Fault f) {
+            throw new Abort(at, va, FaultKind.of(f.kind()), f.level(), f.reason(), maintenance);
+        }
+        return (Translation.Mapped) t;
     }
 
     /** Translates a data access of {@code size} bytes and fills the read or write micro-TLB. */
     private Frame dataPage(long va, int size, boolean write, boolean maintenance) {
         long pa;
-        MemType type;
-        Access at = write ? Access.WRITE : Access.READ;
+        MemoryAttribute type;
+        AccessType at = write ? AccessType.WRITE : AccessType.READ;
         if (mmuOn) {
             TlbEntry e = entry(va, at);
             pa = e.paPage | (va & 0xfff);
-            type = e.type;
+            type = e.attr;
         } else {
-            if ((va >>> paBits) != 0) {
-                throw new Abort(at, va, FaultKind.ADDRESS_SIZE, 0,
-                        String.format("VA 0x%x beyond the %d-bit physical address size with the MMU off", va, paBits), maintenance);
-            }
-            pa = va;
-            type = MemType.DEVICE_NGNRNE;
+            Translation.Mapped m = flat(va, at, maintenance);
+            pa = m.pa();
+            type = m.attrs().memory();
         }
         if (!maintenance && (va & (size - 1)) != 0 && (alignCheck || type.device())) {
             throw new Abort(at, va, FaultKind.ALIGNMENT, 0, String.format("unaligned %d-byte access to VA 0x%x (%s)", size, va,
-                    type.device() ? (mmuOn ? "Device memory" : "MMU off: Device-nGnRnE") : "SCTLR_EL" + el + ".A = 1"), false);
+                    type.device() ? (mmuOn ? "Device memory" : "MMU off: data accesses are Device-nGnRnE") : "SCTLR_EL" + el + ".A = 1"), false);
         }
         Frame f;
         try {
@@ -435,7 +442,7 @@ public final class Machine {
         } catch (Ram.NoRam e) {
             throw new Abort(at, va, FaultKind.EXTERNAL, 0, String.format("access to PA 0x%x, which is not RAM", pa), maintenance);
         }
-        boolean cacheable = dcacheOn && type.cacheable();
+        boolean cacheable = dcacheOn && !type.device() && type.cacheable();
         if (write) {
             wEpoch = epoch;
             wVaPage = va & ~0xfffL;
@@ -453,7 +460,7 @@ public final class Machine {
     long read64(long va) {
         if (((va ^ rVaPage) & ~0xfffL) == 0 && rEpoch == epoch && (va & 7) == 0) {
             int off = (int) (va & 0xfff);
-            return rCacheable ? Ram.dRead64(rFrame, off) : rFrame.data[off >>> 3];
+            return rCacheable ? ram.dRead64(rFrame, off) : rFrame.data[off >>> 3];
         }
         return readSlow(va, 8);
     }
@@ -463,7 +470,7 @@ public final class Machine {
         if (((va ^ wVaPage) & ~0xfffL) == 0 && wEpoch == epoch && (va & 7) == 0) {
             int off = (int) (va & 0xfff);
             if (wCacheable) {
-                Ram.dWrite64(wFrame, off, v);
+                ram.dWrite64(wFrame, off, v);
             } else {
                 wFrame.data[off >>> 3] = v;
                 ram.touchedCode(wFrame);
@@ -491,8 +498,8 @@ public final class Machine {
         return (int) readAligned(f, (int) (va & 0xfff), 1, rCacheable);
     }
 
-    private static long readAligned(Frame f, int off, int size, boolean cacheable) {
-        long d = cacheable ? Ram.dRead64(f, off & ~7) : f.data[off >>> 3];
+    private long readAligned(Frame f, int off, int size, boolean cacheable) {
+        long d = cacheable ? ram.dRead64(f, off & ~7) : f.data[off >>> 3];
         if (size == 8) {
             return d;
         }
@@ -519,7 +526,7 @@ public final class Machine {
 
     private void writeAligned(Frame f, int off, long v, int size, boolean cacheable) {
         int idx = off >>> 3;
-        long old = cacheable ? Ram.dRead64(f, off & ~7) : f.data[idx];
+        long old = cacheable ? ram.dRead64(f, off & ~7) : f.data[idx];
         long merged;
         if (size == 8) {
             merged = v;
@@ -529,7 +536,7 @@ public final class Machine {
             merged = (old & ~mask) | ((v << sh) & mask);
         }
         if (cacheable) {
-            Ram.dWrite64(f, off & ~7, merged);
+            ram.dWrite64(f, off & ~7, merged);
         } else {
             f.data[idx] = merged;
             ram.touchedCode(f);
@@ -932,8 +939,8 @@ public final class Machine {
         }
         long v = switch (r) {
             case CURRENTEL -> (long) el << 2;
-            case DAIF -> SPSR_DAIF.set(0, daif);
-            case NZCV -> SPSR_NZCV.set(0, nzcv());
+            case DAIF -> packDaif(daif);
+            case NZCV -> packNzcv(nzcv());
             case SPSEL -> spx ? 1 : 0;
             case SP_EL0 -> sps[0];
             case SP_EL1 -> sps[1];
@@ -954,8 +961,8 @@ public final class Machine {
                 undefined(i);
                 throw Done.INSTANCE;
             }
-            case DAIF -> daif = (int) SPSR_DAIF.get(v);
-            case NZCV -> setNzcv((int) SPSR_NZCV.get(v));
+            case DAIF -> daif = unpackDaif(v);
+            case NZCV -> setNzcv(unpackNzcv(v));
             case SPSEL -> {
                 spx = (v & 1) != 0;
                 return;
@@ -988,14 +995,14 @@ public final class Machine {
                     throw Done.INSTANCE;
                 }
                 if (op == SysOp.TLBI_ALLE2 || op == SysOp.TLBI_ALLE2IS) {
-                    tlb.invalidate(TranslationRegime.EL2, TranslationRegime.EL2_0);
+                    tlb.invalidate(Regime.EL2, Regime.EL2_0);
                 } else {
-                    tlb.invalidate(TranslationRegime.EL1_0);
+                    tlb.invalidate(Regime.EL1_0);
                 }
                 epoch++;
             }
             case TLBI_VMALLE1, TLBI_VMALLE1IS -> {
-                tlb.invalidate(TranslationRegime.EL1_0);
+                tlb.invalidate(Regime.EL1_0);
                 epoch++;
             }
             case IC_IALLU, IC_IALLUIS -> {
@@ -1018,23 +1025,21 @@ public final class Machine {
     /** Translates the VA of a maintenance-by-VA instruction; faults report CM = 1 (and WnR = 1) in the ISS. */
     private long maintenancePa(long va, boolean needsWrite) {
         if (!mmuOn) {
-            if ((va >>> paBits) != 0) {
-                throw new Abort(Access.READ, va, FaultKind.ADDRESS_SIZE, 0, String.format("VA 0x%x beyond the PA size with the MMU off", va), true);
-            }
+            flat(va, AccessType.READ, true);
             if (!ram.isRam(va)) {
-                throw new Abort(Access.READ, va, FaultKind.EXTERNAL, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", va), true);
+                throw new Abort(AccessType.READ, va, FaultKind.EXTERNAL, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", va), true);
             }
             return va;
         }
         TlbEntry e;
         try {
-            e = entry(va, needsWrite ? Access.WRITE : Access.READ);
+            e = entry(va, needsWrite ? AccessType.WRITE : AccessType.READ);
         } catch (Abort a) {
             throw new Abort(a.access, a.va, a.kind, a.level, a.reason, true);
         }
         long pa = e.paPage | (va & 0xfff);
         if (!ram.isRam(pa)) {
-            throw new Abort(Access.READ, va, FaultKind.EXTERNAL, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", pa), true);
+            throw new Abort(AccessType.READ, va, FaultKind.EXTERNAL, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", pa), true);
         }
         return pa;
     }
@@ -1042,9 +1047,9 @@ public final class Machine {
     private void zeroBlock(long va) {
         long block = va & ~63L;
         Frame f = dataPage(block, 64, true, false);
-        boolean device = mmuOn ? tlb.lookup(regime, block).type.device() : true;
+        boolean device = !mmuOn || tlb.lookup(regime, block).attr.device();
         if (device) {
-            throw new Abort(Access.WRITE, va, FaultKind.ALIGNMENT, 0, "dc zva to Device memory" + (mmuOn ? "" : " (MMU off)"), false);
+            throw new Abort(AccessType.WRITE, va, FaultKind.ALIGNMENT, 0, "dc zva to Device memory" + (mmuOn ? "" : " (MMU off)"), false);
         }
         int off = (int) (block & 0xfff);
         for (int k = 0; k < 64; k += 8) {
@@ -1061,9 +1066,9 @@ public final class Machine {
         long elr = el == 1 ? sys[SysRegId.ELR_EL1.ordinal()] : sys[SysRegId.ELR_EL2.ordinal()];
         int m = (int) SPSR_M.get(spsr);
         int targetEl = m >>> 2;
-        boolean aarch32 = ((spsr >>> 4) & 1) != 0;
-        setNzcv((int) SPSR_NZCV.get(spsr));
-        daif = (int) SPSR_DAIF.get(spsr);
+        boolean aarch32 = SPSR_M4.isSet(spsr);
+        setNzcv(unpackNzcv(spsr));
+        daif = unpackDaif(spsr);
         retired++;
         if (aarch32 || targetEl > el || targetEl == 3 || (m & 2) != 0) {
             illegalState = true; // illegal exception return: PSTATE.IL, EL unchanged
@@ -1097,25 +1102,25 @@ public final class Machine {
         if (a == Done.INSTANCE) {
             return;
         }
-        boolean fetchAbort = a.access == Access.FETCH;
+        boolean fetchAbort = a.access == AccessType.FETCH;
         int fsc = a.kind.fsc(a.level);
         long iss = ISS_FSC.set(0, fsc);
-        if (!fetchAbort && (a.access == Access.WRITE || a.maintenance)) {
+        if (!fetchAbort && (a.access == AccessType.WRITE || a.maintenance)) {
             iss = ISS_WNR.set(iss, 1);
         }
         if (a.maintenance) {
             iss = ISS_CM.set(iss, 1);
         }
         int ec = fetchAbort ? 0x21 : 0x25; // same EL: exceptions are never taken from a lower EL here except HVC
-        String what = fetchAbort ? "instruction abort" : a.maintenance ? "data abort on cache maintenance" : "data abort (" + (a.access == Access.WRITE ? "write" : "read") + ")";
+        String what = fetchAbort ? "instruction abort" : a.maintenance ? "data abort on cache maintenance" : "data abort (" + (a.access == AccessType.WRITE ? "write" : "read") + ")";
         String level = a.kind.levelled() ? " level " + a.level : "";
-        String cause = String.format("%s at EL%d, %s%s on VA 0x%x: %s", what, el, a.kind, level, a.va, a.reason);
+        String cause = String.format("%s at EL%d, %s%s on VA 0x%x: %s", what, el, a.kind.name(), level, a.va, a.reason);
         takeException(el, ec, (int) iss, a.va, true, pc, cause);
     }
 
     private void takeException(int targetEl, int ec, int iss, long far, boolean farValid, long elr, String cause) {
         int fromEl = el;
-        long spsr = SPSR_NZCV.set(0, nzcv()) | SPSR_DAIF.set(0, daif) | SPSR_M.set(0, (long) el << 2 | (spx ? 1 : 0))
+        long spsr = packNzcv(nzcv()) | packDaif(daif) | SPSR_M.set(0, (long) el << 2 | (spx ? 1 : 0))
                 | (illegalState ? SPSR_IL.set(0, 1) : 0);
         long esr = ESR_EC.set(0, ec) | ESR_IL.set(0, 1) | (iss & 0x1ffffffL);
         boolean two = targetEl == 2;
@@ -1207,14 +1212,14 @@ public final class Machine {
     /** A synchronous abort raised mid-instruction; caught by the run loop and turned into an exception entry. */
     static class Abort extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final transient Access access;
+        final transient AccessType access;
         final long va;
         final transient FaultKind kind;
         final int level;
         final String reason;
         final boolean maintenance;
 
-        Abort(Access access, long va, FaultKind kind, int level, String reason, boolean maintenance) {
+        Abort(AccessType access, long va, FaultKind kind, int level, String reason, boolean maintenance) {
             super(reason, null, false, false);
             this.access = access;
             this.va = va;
@@ -1230,7 +1235,7 @@ public final class Machine {
         final long target;
 
         PcAlignment(long target) {
-            super(Access.FETCH, target, FaultKind.ALIGNMENT, 0, "PC alignment", false);
+            super(AccessType.FETCH, target, FaultKind.ALIGNMENT, 0, "PC alignment", false);
             this.target = target;
         }
     }
@@ -1240,7 +1245,7 @@ public final class Machine {
         final long spValue;
 
         SpAlignment(long spValue) {
-            super(Access.READ, spValue, FaultKind.ALIGNMENT, 0, "SP alignment", false);
+            super(AccessType.READ, spValue, FaultKind.ALIGNMENT, 0, "SP alignment", false);
             this.spValue = spValue;
         }
     }
@@ -1251,7 +1256,7 @@ public final class Machine {
         static final Done INSTANCE = new Done();
 
         private Done() {
-            super(Access.READ, 0, FaultKind.ALIGNMENT, 0, "done", false);
+            super(AccessType.READ, 0, FaultKind.ALIGNMENT, 0, "done", false);
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.kexecverify.emulator.mem;
 
 /**
- * One 4 KB physical page with everything the machine keeps per page: the RAM contents, the D-cache's
+ * One 4 KB physical page with everything the machine keeps per page: the RAM contents (the models' {@code PhysicalMemory} page array itself), the D-cache's
  * copy of its 64 lines (state per line: invalid / clean / dirty, with their own data), the I-cache's copy of
  * its lines, and decoded-instruction arrays for the non-cacheable and the I-cache fetch paths.
  *
@@ -16,7 +16,7 @@ public final class Frame {
 
     final long pfn;
     /** RAM contents (the point of coherency), little-endian, 512 doublewords. */
-    public final long[] data = new long[512];
+    public final long[] data;
     /** D-cache data for this page's lines, allocated on first cacheable access. */
     public long[] dData;
     /** D-cache line states. */
@@ -34,8 +34,9 @@ public final class Frame {
     /** Number of valid (clean or dirty) D-cache lines. */
     public int validLines;
 
-    Frame(long pfn) {
+    Frame(long pfn, long[] data) {
         this.pfn = pfn;
+        this.data = data;
     }
 
     public long pa() {

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kexecverify.model.mem.PhysicalMemory;
+import org.kexecverify.model.mem.RamRange;
+
 /**
  * Sparse, page-granular physical memory with explicit RAM ranges, plus the cache model that sits in front
  * of it:
@@ -20,26 +23,38 @@ import java.util.Map;
  * The D-cache has unbounded capacity and never evicts on its own (the adversarial choice: a dirty line stays
  * dirty until cleaned), and it is the point of unification and coherency in one: DC CVAU behaves as CVAC.
  * Accesses outside the RAM ranges raise {@link NoRam}.
+ *
+ * <p>RAM is the models' {@link PhysicalMemory}: each frame's data array is the memory's own page array, so
+ * the models' walk and anyone reading the memory after a run see exactly what reached RAM (not what sits
+ * dirty in the D-cache). Nobody may replace pages of that memory (e.g. {@code copyPage}) while a machine runs.
  */
 public final class Ram {
-    private final long[][] ranges; // [start, end)
+    private final PhysicalMemory pm;
     private final Map<Long, Frame> frames = new HashMap<>();
+    private long dirtyTotal;
     private final List<Frame> icacheFrames = new ArrayList<>();
     private Frame last;
     private long lastPfn = -1;
     /** Incremented on every RAM write that lands on a page with decoded instructions. */
     private long codeWrites;
 
-    public Ram(long[][] ranges) {
-        this.ranges = new long[ranges.length][];
-        for (int i = 0; i < ranges.length; i++) {
-            this.ranges[i] = ranges[i].clone();
-        }
+    public Ram(PhysicalMemory pm) {
+        this.pm = pm;
     }
 
-    /** RAM of {@code size} bytes at {@code base}. */
+    /** RAM of {@code size} bytes at {@code base}, in a fresh physical memory. */
     public static Ram of(long base, long size) {
-        return new Ram(new long[][] {{base, base + size}});
+        return new Ram(new PhysicalMemory(List.of(new RamRange(base, size))));
+    }
+
+    /** The physical memory this RAM is (the point of coherency). */
+    public PhysicalMemory physical() {
+        return pm;
+    }
+
+    /** True if any D-cache line is dirty. */
+    public boolean anyDirtyLines() {
+        return dirtyTotal != 0;
     }
 
     /** A physical address with no RAM behind it. */
@@ -58,20 +73,7 @@ public final class Ram {
     }
 
     public boolean isRam(long pa) {
-        for (long[] r : ranges) {
-            if (Long.compareUnsigned(pa, r[0]) >= 0 && Long.compareUnsigned(pa, r[1]) < 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    public long[][] ranges() {
-        long[][] out = new long[ranges.length][];
-        for (int i = 0; i < ranges.length; i++) {
-            out[i] = ranges[i].clone();
-        }
-        return out;
+        return pm.isRam(pa);
     }
 
     /** The frame holding {@code pa}, created on first touch; throws {@link NoRam} outside RAM. */
@@ -85,7 +87,7 @@ public final class Ram {
             if (!isRam(pa)) {
                 throw new NoRam(pa);
             }
-            f = new Frame(pfn);
+            f = new Frame(pfn, pm.pageForWrite(pfn));
             frames.put(pfn, f);
         }
         last = f;
@@ -183,7 +185,7 @@ public final class Ram {
     // ------------------------------------------------------------------ D-cache
 
     /** Makes line {@code line} of {@code f} valid in the D-cache (filling it from RAM if it was invalid). */
-    public static void dFill(Frame f, int line) {
+    public void dFill(Frame f, int line) {
         if (f.dState == null) {
             f.dState = new byte[Frame.LINES];
             f.dData = new long[512];
@@ -196,7 +198,7 @@ public final class Ram {
     }
 
     /** Cacheable 64-bit aligned load through the D-cache. */
-    public static long dRead64(Frame f, int off) {
+    public long dRead64(Frame f, int off) {
         int line = off >>> 6;
         if (f.dState == null || f.dState[line] == Frame.INVALID) {
             dFill(f, line);
@@ -205,7 +207,7 @@ public final class Ram {
     }
 
     /** Cacheable 64-bit aligned store into the D-cache (write-allocate, line becomes dirty). */
-    public static void dWrite64(Frame f, int off, long v) {
+    public void dWrite64(Frame f, int off, long v) {
         int line = off >>> 6;
         if (f.dState == null || f.dState[line] == Frame.INVALID) {
             dFill(f, line);
@@ -213,6 +215,7 @@ public final class Ram {
         if (f.dState[line] != Frame.DIRTY) {
             f.dState[line] = Frame.DIRTY;
             f.dirtyLines++;
+            dirtyTotal++;
         }
         f.dData[off >>> 3] = v;
     }
@@ -238,6 +241,7 @@ public final class Ram {
             System.arraycopy(f.dData, line * 8, f.data, line * 8, 8);
             f.dState[line] = Frame.CLEAN;
             f.dirtyLines--;
+            dirtyTotal--;
             touchedCode(f);
         }
     }
@@ -255,6 +259,7 @@ public final class Ram {
         if (f.dState != null && f.dState[line] != Frame.INVALID) {
             if (f.dState[line] == Frame.DIRTY) {
                 f.dirtyLines--;
+                dirtyTotal--;
             }
             f.dState[line] = Frame.INVALID;
             f.validLines--;

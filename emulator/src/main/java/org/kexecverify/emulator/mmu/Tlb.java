@@ -3,83 +3,73 @@ package org.kexecverify.emulator.mmu;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.kexecverify.model.reg.MemoryAttribute;
+import org.kexecverify.model.regime.Regime;
+import org.kexecverify.model.walk.FaultKind;
+import org.kexecverify.model.walk.Translation;
+
 /**
- * A TLB with unbounded capacity that keeps every entry until a TLBI removes it (so a missing TLBI
- * shows stale translations, as on hardware that happens to keep them). Entries are per 4 KB page and per
- * regime; ASIDs and VMIDs are not modelled, so VMALLE1 and ALLE1 both drop every EL1&amp;0 entry.
- * Faulting walks (other than Permission faults on some access types) are never cached.
+ * A TLB with unbounded capacity that keeps every entry until a TLBI removes it (so a missing TLBI shows
+ * stale translations, as on hardware that happens to keep them; QEMU instead flushes on every SCTLR write).
+ * Entries are per 4 KB page and per regime; ASIDs and VMIDs are not modelled, so VMALLE1 and ALLE1 both drop
+ * every EL1&amp;0 entry. Walks that fault for every access type are never cached; a page that maps for some
+ * access types and has Permission faults for others is cached with those faults.
  */
 public final class Tlb {
     private final Map<Long, TlbEntry> entries = new HashMap<>();
-    private long generation;
     private long fills;
     private long flushes;
 
-    private static long key(TranslationRegime r, long vaPage) {
-        return (vaPage & ~0xfffL) | r.ordinal();
+    private static long key(Regime r, long va) {
+        return (va & ~0xfffL) | r.ordinal();
     }
 
-    public TlbEntry lookup(TranslationRegime r, long va) {
-        return entries.get(key(r, va & ~0xfffL));
+    public TlbEntry lookup(Regime r, long va) {
+        return entries.get(key(r, va));
     }
 
     /**
-     * Fills an entry from the three walks of one page (fetch, read, write), or returns the fault that keeps
-     * the page out of the TLB when no access type maps it.
+     * Fills an entry from the three walks of one page (fetch, read, write, in {@code AccessType} order), or
+     * returns null when the page does not enter the TLB (some walk ended in a non-permission fault).
      */
-    public Object fill(TranslationRegime r, long va, Translation fetch, Translation read, Translation write) {
-        Translation[] ts = {fetch, read, write};
+    public TlbEntry fill(Regime r, long va, long mair, Translation[] walks) {
         Translation.Mapped any = null;
-        for (Translation t : ts) {
-            if (t instanceof Translation.Mapped m) {
-                any = m;
-                break;
-            }
-        }
-        if (any == null) {
-            // no access type maps: a translation / access-flag / address-size fault, or permission denied for all
-            for (Translation t : ts) {
-                Translation.Fault f = (Translation.Fault) t;
-                if (f.kind() != FaultKind.PERMISSION) {
-                    return null;
+        Translation.Fault[] denied = new Translation.Fault[walks.length];
+        for (int i = 0; i < walks.length; i++) {
+            if (walks[i] instanceof Translation.Mapped m) {
+                if (any == null) {
+                    any = m;
                 }
-            }
-        }
-        Translation.Fault[] denied = new Translation.Fault[3];
-        for (int i = 0; i < 3; i++) {
-            if (ts[i] instanceof Translation.Fault f) {
+            } else {
+                Translation.Fault f = (Translation.Fault) walks[i];
                 if (f.kind() != FaultKind.PERMISSION) {
                     return null;
                 }
                 denied[i] = f;
             }
         }
-        Translation.Mapped src = any;
-        long pa = src == null ? 0 : src.pa() & ~0xfffL;
-        MemType type = src == null ? MemType.NORMAL_NC : src.type();
-        TlbEntry e = new TlbEntry(r, va & ~0xfffL, pa, type, denied, src);
-        entries.put(key(r, va & ~0xfffL), e);
+        if (any == null) {
+            return null;
+        }
+        int idx = any.attrs().mairIndex();
+        MemoryAttribute attr = MemoryAttribute.decode((int) ((mair >>> (8 * Math.max(idx, 0))) & 0xff));
+        TlbEntry e = new TlbEntry(r, va & ~0xfffL, any.pa() & ~0xfffL, attr, denied, any);
+        entries.put(key(r, va), e);
         fills++;
         return e;
     }
 
     /** Removes every entry of the given regimes. */
-    public void invalidate(TranslationRegime... regimes) {
+    public void invalidate(Regime... regimes) {
         entries.values().removeIf(e -> {
-            for (TranslationRegime r : regimes) {
+            for (Regime r : regimes) {
                 if (e.regime == r) {
                     return true;
                 }
             }
             return false;
         });
-        generation++;
         flushes++;
-    }
-
-    /** Changes whenever entries are removed, so micro-TLBs in front of this one know to drop their copy. */
-    public long generation() {
-        return generation;
     }
 
     public int size() {

@@ -3,7 +3,6 @@ package org.kexecverify.emulator.cpu;
 import org.kexecverify.emulator.asm.Assembler;
 import org.kexecverify.emulator.asm.Assembly;
 import org.kexecverify.emulator.mem.Ram;
-import org.kexecverify.emulator.mmu.InterimWalker;
 
 /** Test rig: assembles a snippet into RAM at {@link #CODE} and runs it at EL2h, MMU off, until label {@code done}. */
 final class Rig {
@@ -18,7 +17,7 @@ final class Rig {
         asm = Assembler.assemble("snippet.S", source, CODE);
         Ram ram = Ram.of(RAM_BASE, 64L << 20);
         ram.load(CODE, asm.code());
-        m = new Machine(ram, new InterimWalker());
+        m = new Machine(ram);
         m.setPc(CODE);
         m.setSp(2, DATA + 0x8000);
         if (asm.symbols().containsKey("done")) {
