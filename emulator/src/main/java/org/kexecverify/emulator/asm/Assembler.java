@@ -578,9 +578,17 @@ public final class Assembler {
         return r;
     }
 
+    /** An immediate operand: {@code #expr}, or (as GNU as allows) a bare expression that is not a register or modifier. */
     private boolean isImm(String s) {
         String t = s.strip();
-        return t.startsWith("#") || (!t.isEmpty() && (Character.isDigit(t.charAt(0)) || t.charAt(0) == '-' || t.charAt(0) == '('));
+        if (t.startsWith("#")) {
+            return true;
+        }
+        if (t.isEmpty() || t.startsWith("[") || parseReg(t) != null) {
+            return false;
+        }
+        String first = t.split("\\s+")[0].toLowerCase(Locale.ROOT);
+        return !SHIFTS.contains(first) && !EXTENDS.contains(first);
     }
 
     private long imm(String s) {

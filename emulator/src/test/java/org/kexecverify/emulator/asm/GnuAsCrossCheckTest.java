@@ -56,6 +56,12 @@ class GnuAsCrossCheckTest {
         return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(org.kexecverify.emulator.programs.Program.class)
+    void shippedProgramsMatchGnuAsByteForByte(org.kexecverify.emulator.programs.Program p) throws Exception {
+        assertSameBytes(p.file(), p.source(), 0x6000_0000L);
+    }
+
     @Test
     void encodingCorpusMatchesGnuAsWordForWord() throws Exception {
         assertSameBytes("encoding-corpus.S", resource("/asm/encoding-corpus.S"), BASE);
