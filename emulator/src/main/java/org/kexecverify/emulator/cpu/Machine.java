@@ -120,6 +120,7 @@ public final class Machine {
     private TraceSink trace;
     private RunResult pendingEnd;
     private ExceptionRecord lastException;
+    private ExceptionRecord chainStart;
     private long lastExceptionRetired = -1;
     private long lastExceptionStores = -1;
     private long lastExceptionStateHash;
@@ -381,11 +382,10 @@ public final class Machine {
     private TlbEntry entry(long va, AccessType at) {
         TlbEntry e = tlb.lookup(regime, va);
         if (e == null) {
-            long page = va & ~0xfffL;
             Translation[] walks = {
-                walker.translate(walkRegs, page, AccessType.FETCH),
-                walker.translate(walkRegs, page, AccessType.READ),
-                walker.translate(walkRegs, page, AccessType.WRITE)};
+                walker.translate(walkRegs, va, AccessType.FETCH),
+                walker.translate(walkRegs, va, AccessType.READ),
+                walker.translate(walkRegs, va, AccessType.WRITE)};
             e = tlb.fill(regime, va, walkRegs.mair(), walks);
             if (e == null) {
                 Translation.Fault f = walks[at.ordinal()] instanceof Translation.Fault wf
@@ -1149,6 +1149,9 @@ public final class Machine {
         if (trace != null) {
             trace.exception(rec);
         }
+        if (chainStart == null || retired != lastExceptionRetired) {
+            chainStart = rec;
+        }
         long hash = stateHash();
         if (rec.sameAs(lastException) && (retired == lastExceptionRetired || (hash == lastExceptionStateHash && stores == lastExceptionStores))) {
             pendingEnd = new RunResult.Hang(RunResult.Hang.Kind.FAULT_LOOP, faultLoopDescription(rec, retired == lastExceptionRetired),
@@ -1193,8 +1196,13 @@ public final class Machine {
     }
 
     private String faultLoopDescription(ExceptionRecord rec, boolean noRetire) {
-        return String.format("%s, vector %s (0x%x) -> fault loop (%s)", rec.cause(), rec.vectorName(), rec.vectorAddress(),
-                noRetire ? "the vector itself faults the same way, no instruction completes" : "the handler returns to the same fault with no change of state");
+        String loop = noRetire ? "the vector itself faults the same way, no instruction completes"
+                : "the handler returns to the same fault with no change of state";
+        if (chainStart != null && !chainStart.sameAs(rec) && noRetire) {
+            return String.format("%s, vector %s (0x%x) -> %s -> fault loop (%s)", chainStart.cause(), chainStart.vectorName(),
+                    chainStart.vectorAddress(), rec.cause(), loop);
+        }
+        return String.format("%s, vector %s (0x%x) -> fault loop (%s)", rec.cause(), rec.vectorName(), rec.vectorAddress(), loop);
     }
 
     private String budgetDescription(long budget) {
