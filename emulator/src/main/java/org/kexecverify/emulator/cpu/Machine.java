@@ -334,7 +334,7 @@ public final class Machine {
         boolean cacheable;
         if (mmuOn) {
             TlbEntry e = entry(p, AccessType.FETCH);
-            pa = e.paPage | (p & 0xfff);
+            pa = e.pa(p);
             cacheable = icacheOn && !e.attr.device() && e.attr.cacheable();
         } else {
             Translation.Mapped m = flat(p, AccessType.FETCH, false);
@@ -425,7 +425,7 @@ public final class Machine {
         AccessType at = write ? AccessType.WRITE : AccessType.READ;
         if (mmuOn) {
             TlbEntry e = entry(va, at);
-            pa = e.paPage | (va & 0xfff);
+            pa = e.pa(va);
             type = e.attr;
         } else {
             Translation.Mapped m = flat(va, at, maintenance);
@@ -1031,13 +1031,20 @@ public final class Machine {
             }
             return va;
         }
+        // write permission implies read permission at EL1/EL2, so the write micro-TLB serves both
+        if (((va ^ wVaPage) & ~0xfffL) == 0 && wEpoch == epoch) {
+            return wFrame.pa() | (va & 0xfff);
+        }
+        if (!needsWrite && ((va ^ rVaPage) & ~0xfffL) == 0 && rEpoch == epoch) {
+            return rFrame.pa() | (va & 0xfff);
+        }
         TlbEntry e;
         try {
             e = entry(va, needsWrite ? AccessType.WRITE : AccessType.READ);
         } catch (Abort a) {
             throw new Abort(a.access, a.va, a.kind, a.level, a.reason, true);
         }
-        long pa = e.paPage | (va & 0xfff);
+        long pa = e.pa(va);
         if (!ram.isRam(pa)) {
             throw new Abort(AccessType.READ, va, FaultKind.EXTERNAL, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", pa), true);
         }

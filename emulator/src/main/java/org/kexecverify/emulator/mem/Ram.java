@@ -35,6 +35,8 @@ public final class Ram {
     private final List<Frame> icacheFrames = new ArrayList<>();
     private Frame last;
     private long lastPfn = -1;
+    private Frame prev;
+    private long prevPfn = -1;
     /** Incremented on every RAM write that lands on a page with decoded instructions. */
     private long codeWrites;
 
@@ -82,6 +84,14 @@ public final class Ram {
         if (pfn == lastPfn) {
             return last;
         }
+        if (pfn == prevPfn) {
+            Frame t = prev;
+            prev = last;
+            prevPfn = lastPfn;
+            last = t;
+            lastPfn = pfn;
+            return t;
+        }
         Frame f = frames.get(pfn);
         if (f == null) {
             if (!isRam(pa)) {
@@ -90,6 +100,8 @@ public final class Ram {
             f = new Frame(pfn, pm.pageForWrite(pfn));
             frames.put(pfn, f);
         }
+        prev = last;
+        prevPfn = lastPfn;
         last = f;
         lastPfn = pfn;
         return f;

@@ -20,12 +20,20 @@ public final class Tlb {
     private long fills;
     private long flushes;
 
-    private static long key(Regime r, long va) {
-        return (va & ~0xfffL) | r.ordinal();
+    private static final int[] SHIFTS = {12, 21, 30};
+
+    private static long key(Regime r, long va, int sizeCode) {
+        return ((va >>> SHIFTS[sizeCode]) << 4) | ((long) sizeCode << 2) | r.ordinal();
     }
 
     public TlbEntry lookup(Regime r, long va) {
-        return entries.get(key(r, va));
+        for (int s = 0; s < SHIFTS.length; s++) {
+            TlbEntry e = entries.get(key(r, va, s));
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /**
@@ -53,8 +61,12 @@ public final class Tlb {
         }
         int idx = any.attrs().mairIndex();
         MemoryAttribute attr = MemoryAttribute.decode((int) ((mair >>> (8 * Math.max(idx, 0))) & 0xff));
-        TlbEntry e = new TlbEntry(r, va & ~0xfffL, any.pa() & ~0xfffL, attr, denied, any);
-        entries.put(key(r, va), e);
+        int level = any.steps().isEmpty() ? 3 : any.steps().get(any.steps().size() - 1).level();
+        int sizeCode = Math.max(0, 3 - level);
+        long size = 1L << SHIFTS[sizeCode];
+        long vaBase = va & -size;
+        TlbEntry e = new TlbEntry(r, vaBase, any.pa() - (va - vaBase), size, attr, denied, any);
+        entries.put(key(r, va, sizeCode), e);
         fills++;
         return e;
     }

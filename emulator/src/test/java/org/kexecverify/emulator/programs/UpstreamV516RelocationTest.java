@@ -23,7 +23,8 @@ class UpstreamV516RelocationTest {
         assertEquals(0, p.machine().x(1) | p.machine().x(2) | p.machine().x(3), "x1..x3 = 0");
         assertEquals(java.util.List.of(), p.mismatchedDestinations());
         assertEquals(0, p.machine().ram().dirtyLines().length, "every destination line cleaned to the PoC");
-        assertTrue(p.machine().tlb().fills() > 600, "the copy ran through the TLB");
+        long fills = p.machine().tlb().fills();
+        assertTrue(fills > 0 && fills < 60, "the linear map's 2 MB blocks are cached as block entries, not per page: " + fills);
     }
 
     @Test
