@@ -15,14 +15,14 @@
 	.equ	PAGE_MASK, ~(PAGE_SIZE - 1)
 	.equ	HVC_SOFT_RESTART, 1
 	.equ	INIT_SCTLR_EL1_MMU_OFF, 0x30500800	// LSMAOE | nTLSMD | EIS | TSCXT | EOS, little-endian
-	// struct kimage field offsets of this model (asm-offsets)
-	.equ	KIMAGE_HEAD, 0
-	.equ	KIMAGE_START, 8
-	.equ	KIMAGE_ARCH_EL2_VECTORS, 16
-	.equ	KIMAGE_ARCH_DTB_MEM, 24
-	.equ	KIMAGE_ARCH_ZERO_PAGE, 32
-	.equ	KIMAGE_ARCH_PHYS_OFFSET, 40
-	.equ	KIMAGE_ARCH_TTBR1, 48
+	// struct kimage field offsets (asm-offsets; must equal org.kexecverify.model.scenario.KimageStruct)
+	.equ	KIMAGE_HEAD, 0x00
+	.equ	KIMAGE_START, 0x08
+	.equ	KIMAGE_ARCH_DTB_MEM, 0x10
+	.equ	KIMAGE_ARCH_EL2_VECTORS, 0x18
+	.equ	KIMAGE_ARCH_ZERO_PAGE, 0x20
+	.equ	KIMAGE_ARCH_TTBR1, 0x28
+	.equ	KIMAGE_ARCH_PHYS_OFFSET, 0x30
 
 arm64_relocate_new_kernel:
 	// everything needed from the kimage, before anything is copied over it

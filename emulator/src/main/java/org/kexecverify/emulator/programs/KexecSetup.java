@@ -17,6 +17,7 @@ import org.kexecverify.model.mem.PhysicalMemory;
 import org.kexecverify.model.reg.Layouts;
 import org.kexecverify.model.reg.SysReg;
 import org.kexecverify.model.regime.Regime;
+import org.kexecverify.model.scenario.KimageStruct;
 
 /**
  * Builds the machine state the kernel leaves behind when it branches to the relocation code of one design:
@@ -237,13 +238,13 @@ public final class KexecSetup {
                 for (long pa = RAM_BASE; pa < RAM_BASE + RAM_SIZE; pa += 0x20_0000) {
                     linear.mapBlock(pa - physOffset, pa, 2, block);
                 }
-                pm.write64(ARGS, head);
-                pm.write64(ARGS + 8, entry);
-                pm.write64(ARGS + 16, bootedAtEl2 ? EL2_VECTORS : 0);
-                pm.write64(ARGS + 24, DTB);
-                pm.write64(ARGS + 32, ZERO_PAGE);
-                pm.write64(ARGS + 40, physOffset);
-                pm.write64(ARGS + 48, linear.root());
+                pm.write64(ARGS + KimageStruct.HEAD, head);
+                pm.write64(ARGS + KimageStruct.START, entry);
+                pm.write64(ARGS + KimageStruct.ARCH_EL2_VECTORS, bootedAtEl2 ? EL2_VECTORS : 0);
+                pm.write64(ARGS + KimageStruct.ARCH_DTB_MEM, DTB);
+                pm.write64(ARGS + KimageStruct.ARCH_ZERO_PAGE, ZERO_PAGE);
+                pm.write64(ARGS + KimageStruct.ARCH_PHYS_OFFSET, physOffset);
+                pm.write64(ARGS + KimageStruct.ARCH_TTBR1, linear.root());
                 m.setSysReg(SysRegId.VBAR_EL2, EL2_VECTORS);
                 m.setSysReg(SysRegId.TCR_EL1, tcrEl1());
                 m.setSysReg(SysRegId.TTBR0_EL1, idmap.root());
