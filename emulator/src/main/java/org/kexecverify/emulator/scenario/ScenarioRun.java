@@ -56,6 +56,39 @@ public final class ScenarioRun {
             notes = List.copyOf(notes);
         }
 
+        /**
+         * Whether what the run did breaks {@code o}: a hang or an unplanned exception breaks the execution
+         * obligations, a data abort breaks DATA_ACCESSIBLE, and wrong or dirty destinations break NO_CLOBBER and
+         * COHERENT_HANDOFF.
+         */
+        public boolean violates(org.kexecverify.model.verdict.Obligation o) {
+            boolean hang = result instanceof RunResult.Hang;
+            List<org.kexecverify.emulator.cpu.ExceptionRecord> ex = result instanceof RunResult.Completed c ? c.exceptions()
+                    : result instanceof RunResult.Hang h ? h.loop() : List.of();
+            boolean unplanned = ex.stream().anyMatch(e -> e.ec() != 0x16);
+            boolean dataAbort = ex.stream().anyMatch(e -> e.ec() == 0x24 || e.ec() == 0x25);
+            boolean badData = !mismatchedDestinations.isEmpty() || !dirtyDestinationLines.isEmpty();
+            return switch (o) {
+                case DATA_ACCESSIBLE -> dataAbort || hang;
+                case NO_CLOBBER, COHERENT_HANDOFF -> badData || hang;
+                default -> hang || unplanned;
+            };
+        }
+
+        /** One line: what happened, in kernel terms. */
+        public String summary() {
+            if (result instanceof RunResult.Hang h) {
+                return "HANG (" + h.kind() + "): " + h.description();
+            }
+            if (result instanceof RunResult.Stopped s) {
+                return "STOPPED: " + s.reason();
+            }
+            RunResult.Completed c = (RunResult.Completed) result;
+            return String.format("reached the new image at 0x%x, EL%d, after %,d instructions; %d destination page(s) differ from their "
+                    + "sources, %d dirty line(s) over destinations, %d stale I-cache line(s)", c.pc(), c.el(), c.retired(),
+                    mismatchedDestinations.size(), dirtyDestinationLines.size(), staleInstructionLines);
+        }
+
         /** Reached the new image with every destination page in RAM as its source was, nothing dirty over it. */
         public boolean clean() {
             return result instanceof RunResult.Completed && mismatchedDestinations.isEmpty() && dirtyDestinationLines.isEmpty();
