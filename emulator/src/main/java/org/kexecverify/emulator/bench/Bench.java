@@ -14,10 +14,11 @@ import org.kexecverify.emulator.programs.KexecSetup.Design;
  * v5.16 EL1 loop, MMU and caches on, 25 MiB as in the v18 Stingray measurement) several times and prints
  * instructions per second and wall time per run. Each run must reach the new image with every destination
  * page equal to its source, or the benchmark fails. Wall time and the run thread's CPU time are both printed:
- * on a shared machine the CPU time is the steadier figure.
+ * on a shared machine the CPU time is the steadier figure. The first runs include JIT compilation; a pre-touched
+ * heap keeps page faults for the ~100 MB each run allocates (RAM pages and D-cache lines) out of the figure.
  *
  * <pre>
- *   java -cp emulator.jar:models.jar org.kexecverify.emulator.bench.Bench [MiB] [runs] [design]
+ *   java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp emulator.jar:models.jar org.kexecverify.emulator.bench.Bench [MiB] [runs] [design]
  * </pre>
  */
 public final class Bench {
