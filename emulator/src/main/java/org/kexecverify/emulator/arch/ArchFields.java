@@ -7,8 +7,9 @@ import org.kexecverify.model.regime.Regime;
 
 /**
  * Every register field the machine reads or writes, taken from the models' field tables
- * ({@link Layouts}); the only positions spelled here are the ESR_ELx ISS sub-fields of aborts, which the
- * models build per exception class inside {@code Layouts} and do not export.
+ * ({@link Layouts}, including the ESR_ELx ISS sub-fields {@link Layouts.Iss}); no bit position is spelled
+ * here. The one value the models lack is the fault status code of a synchronous External abort outside a
+ * table walk.
  */
 public final class ArchFields {
     private ArchFields() {
@@ -33,14 +34,22 @@ public final class ArchFields {
     public static final Field HCR_E2H = f(SysReg.HCR_EL2, Regime.EL2, "E2H");
     public static final Field MMFR0_PARANGE = f(SysReg.ID_AA64MMFR0_EL1, Regime.EL1_0, "PARange");
 
-    public static final Field ESR_EC = f(SysReg.ESR_EL2, Regime.EL2, "EC");
+    public static final Field ESR_EC = Layouts.ESR_EC;
     public static final Field ESR_IL = f(SysReg.ESR_EL2, Regime.EL2, "IL");
     public static final Field ESR_ISS = f(SysReg.ESR_EL2, Regime.EL2, "ISS");
 
-    // ISS of Instruction/Data Aborts (EC 0x20/0x21/0x24/0x25), Arm ARM D17.2.37; not exported by the models
-    public static final Field ISS_FSC = Field.value("xFSC", 5, 0, "instruction/data fault status code", v -> "0x" + Long.toHexString(v));
-    public static final Field ISS_WNR = Field.bit("WnR", 6, "write not read");
-    public static final Field ISS_CM = Field.bit("CM", 8, "cache maintenance");
+    // ISS of Instruction Aborts (EC 0x20/0x21) and Data Aborts (EC 0x24/0x25), from the models' table
+    public static final Field ISS_IFSC = Layouts.Iss.IFSC;
+    public static final Field ISS_DFSC = Layouts.Iss.DFSC;
+    public static final Field ISS_WNR = Layouts.Iss.WNR;
+    public static final Field ISS_CM = Layouts.Iss.CM;
+
+    /**
+     * IFSC/DFSC of a synchronous External abort that is not on a table walk (an access to a PA with no RAM
+     * behind it), Arm ARM D17.2.37: 0b010000. The models' {@code FaultKind} holds only walk outcomes (it has
+     * the on-walk form 0b0101xx); this is the one fault status code the machine needs beyond them.
+     */
+    public static final int SYNC_EXTERNAL_ABORT_FSC = 0b010000;
 
     public static final Field SPSR_M = f(SysReg.SPSR_EL2, Regime.EL2, "M");
     public static final Field SPSR_M4 = f(SysReg.SPSR_EL2, Regime.EL2, "M4");

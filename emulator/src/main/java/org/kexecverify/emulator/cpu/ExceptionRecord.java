@@ -1,5 +1,7 @@
 package org.kexecverify.emulator.cpu;
 
+import org.kexecverify.model.reg.Layouts;
+
 /**
  * One synchronous exception the machine took: where from, the syndrome it wrote, and the vector it went to,
  * with {@code cause} in kernel terms (e.g. "instruction abort: PERMISSION fault level 3 on VA 0x..: PTE bit 54 = XN at EL2").
@@ -7,7 +9,7 @@ package org.kexecverify.emulator.cpu;
 public record ExceptionRecord(long step, int fromEl, int toEl, long elr, long esr, long far, boolean farValid,
                               long vbar, int vectorOffset, String cause) {
     public int ec() {
-        return (int) (esr >>> 26) & 0x3f;
+        return (int) Layouts.ESR_EC.get(esr);
     }
 
     public long vectorAddress() {

@@ -1,14 +1,14 @@
 package org.kexecverify.emulator.cpu;
 
-import static org.kexecverify.emulator.arch.ArchFields.HCR_E2H;
-import static org.kexecverify.emulator.arch.ArchFields.MMFR0_PARANGE;
-
 import static org.kexecverify.emulator.arch.ArchFields.ESR_EC;
 import static org.kexecverify.emulator.arch.ArchFields.ESR_IL;
+import static org.kexecverify.emulator.arch.ArchFields.ESR_ISS;
 import static org.kexecverify.emulator.arch.ArchFields.HCR_E2H;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_CM;
-import static org.kexecverify.emulator.arch.ArchFields.ISS_FSC;
+import static org.kexecverify.emulator.arch.ArchFields.ISS_DFSC;
+import static org.kexecverify.emulator.arch.ArchFields.ISS_IFSC;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_WNR;
+import static org.kexecverify.emulator.arch.ArchFields.SYNC_EXTERNAL_ABORT_FSC;
 import static org.kexecverify.emulator.arch.ArchFields.SPSR_IL;
 import static org.kexecverify.emulator.arch.ArchFields.SPSR_M;
 import static org.kexecverify.emulator.arch.ArchFields.SPSR_M4;
@@ -30,16 +30,16 @@ import org.kexecverify.emulator.isa.SysOp;
 import org.kexecverify.emulator.isa.SysRegId;
 import org.kexecverify.emulator.mem.Frame;
 import org.kexecverify.emulator.mem.Ram;
-import org.kexecverify.emulator.mmu.CoherentWalk;
-import org.kexecverify.emulator.mmu.FaultKind;
 import org.kexecverify.emulator.mmu.Tlb;
 import org.kexecverify.emulator.mmu.TlbEntry;
 import org.kexecverify.model.reg.MemoryAttribute;
 import org.kexecverify.model.regime.Regime;
 import org.kexecverify.model.walk.AccessType;
+import org.kexecverify.model.walk.FaultKind;
 import org.kexecverify.model.walk.Translation;
 import org.kexecverify.model.walk.TranslationRegs;
 import org.kexecverify.model.walk.WalkOptions;
+import org.kexecverify.model.walk.Walker;
 
 /**
  * A concrete AArch64 machine for the A64 subset the kexec relocation and MMU-enable code uses: one PE at
@@ -68,7 +68,7 @@ public final class Machine {
     private static final long M32 = 0xffffffffL;
 
     private final Ram ram;
-    private final CoherentWalk walker;
+    private final WalkOptions walkOptions;
     private final Tlb tlb = new Tlb();
 
     // ---- architectural state
@@ -94,6 +94,9 @@ public final class Machine {
     private boolean alignCheck;
     private boolean spAlignCheck;
     private TranslationRegs walkRegs;
+    /** Walks of the TTBR0 / TTBR1 range are cacheable (SCTLR_ELx.C = 1 and TCR_ELx.IRGNn not Non-cacheable). */
+    private boolean walk0Cacheable;
+    private boolean walk1Cacheable;
 
     // ---- fetch micro-TLB / decoded page
     private long fEpoch = -1;
@@ -135,7 +138,7 @@ public final class Machine {
     /** A machine over {@code ram} with the given IMPLEMENTATION DEFINED walk choices; starts at EL2h, MMU off. */
     public Machine(Ram ram, WalkOptions options) {
         this.ram = ram;
-        this.walker = new CoherentWalk(ram, options);
+        this.walkOptions = options;
         sys[SysRegId.ID_AA64MMFR0_EL1.ordinal()] = 0x5; // PARange 48 bits, 4 KB granule supported
         sys[SysRegId.CTR_EL0.ordinal()] = 0x8444c004L; // DminLine = IminLine = 64 bytes, PIPT I-cache
         sys[SysRegId.DCZID_EL0.ordinal()] = 0x4; // DC ZVA block = 64 bytes
@@ -279,6 +282,19 @@ public final class Machine {
         icacheOn = walkRegs.sctlrField("I") != 0;
         alignCheck = walkRegs.sctlrField("A") != 0;
         spAlignCheck = walkRegs.sctlrField("SA") != 0;
+        walk0Cacheable = dcacheOn && walkRegs.tcrField("IRGN0") != 0;
+        walk1Cacheable = regime.hasTwoRanges() && dcacheOn && walkRegs.tcrField("IRGN1") != 0;
+    }
+
+    /**
+     * One stage-1 walk through the models' {@code Walker}. A cacheable walk (SCTLR_ELx.C = 1 and the range's
+     * TCR_ELx.IRGNn Write-Back or Write-Through) reads descriptors through the D-cache, so it sees a table
+     * entry written with a cacheable store and not yet cleaned; a non-cacheable walk (SCTLR_ELx.C = 0, or
+     * IRGNn = 0b00) reads RAM only. One D-cache level stands for inner and outer, so ORGNn is not consulted.
+     */
+    private Translation walk(long va, AccessType at) {
+        boolean cacheable = regime.hasTwoRanges() && (va >>> 55 & 1) != 0 ? walk1Cacheable : walk0Cacheable;
+        return Walker.translate(walkRegs, cacheable ? ram.cacheableWalks() : ram.nonCacheableWalks(), va, at, 1, walkOptions);
     }
 
     // =====================================================================================================
@@ -345,7 +361,7 @@ public final class Machine {
         try {
             f = ram.frame(pa);
         } catch (Ram.NoRam e) {
-            throw new Abort(AccessType.FETCH, p, FaultKind.EXTERNAL, 0, String.format("fetch from PA 0x%x, which is not RAM", pa), false);
+            throw new Abort(AccessType.FETCH, p, null, 0, String.format("fetch from PA 0x%x, which is not RAM", pa), false);
         }
         int off = (int) (pa & 0xfff);
         Object[] arr;
@@ -383,26 +399,26 @@ public final class Machine {
         TlbEntry e = tlb.lookup(regime, va);
         if (e == null) {
             Translation[] walks = {
-                walker.translate(walkRegs, va, AccessType.FETCH),
-                walker.translate(walkRegs, va, AccessType.READ),
-                walker.translate(walkRegs, va, AccessType.WRITE)};
+                walk(va, AccessType.FETCH),
+                walk(va, AccessType.READ),
+                walk(va, AccessType.WRITE)};
             e = tlb.fill(regime, va, walkRegs.mair(), walks);
             if (e == null) {
                 Translation.Fault f = walks[at.ordinal()] instanceof Translation.Fault wf
-                        && wf.kind() != org.kexecverify.model.walk.FaultKind.PERMISSION ? wf : firstFault(walks);
-                throw new Abort(at, va, FaultKind.of(f.kind()), f.level(), f.reason(), false);
+                        && wf.kind() != FaultKind.PERMISSION ? wf : firstFault(walks);
+                throw new Abort(at, va, f.kind(), f.level(), f.reason(), false);
             }
         }
         Translation.Fault denied = e.denied[at.ordinal()];
         if (denied != null) {
-            throw new Abort(at, va, FaultKind.of(denied.kind()), denied.level(), denied.reason(), false);
+            throw new Abort(at, va, denied.kind(), denied.level(), denied.reason(), false);
         }
         return e;
     }
 
     private static Translation.Fault firstFault(Translation[] walks) {
         for (Translation t : walks) {
-            if (t instanceof Translation.Fault f && f.kind() != org.kexecverify.model.walk.FaultKind.PERMISSION) {
+            if (t instanceof Translation.Fault f && f.kind() != FaultKind.PERMISSION) {
                 return f;
             }
         }
@@ -411,9 +427,9 @@ public final class Machine {
 
     /** MMU off: the models' flat translation (PA = VA; address-size check; memory type from SCTLR_ELx.I for fetches). */
     private Translation.Mapped flat(long va, AccessType at, boolean maintenance) {
-        Translation t = walker.translate(walkRegs, va, at);
+        Translation t = walk(va, at);
         if (t instanceof Translation.Fault f) {
-            throw new Abort(at, va, FaultKind.of(f.kind()), f.level(), f.reason(), maintenance);
+            throw new Abort(at, va, f.kind(), f.level(), f.reason(), maintenance);
         }
         return (Translation.Mapped) t;
     }
@@ -440,7 +456,7 @@ public final class Machine {
         try {
             f = ram.frame(pa);
         } catch (Ram.NoRam e) {
-            throw new Abort(at, va, FaultKind.EXTERNAL, 0, String.format("access to PA 0x%x, which is not RAM", pa), maintenance);
+            throw new Abort(at, va, null, 0, String.format("access to PA 0x%x, which is not RAM", pa), maintenance);
         }
         boolean cacheable = dcacheOn && !type.device() && type.cacheable();
         if (write) {
@@ -1027,7 +1043,7 @@ public final class Machine {
         if (!mmuOn) {
             flat(va, AccessType.READ, true);
             if (!ram.isRam(va)) {
-                throw new Abort(AccessType.READ, va, FaultKind.EXTERNAL, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", va), true);
+                throw new Abort(AccessType.READ, va, null, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", va), true);
             }
             return va;
         }
@@ -1046,7 +1062,7 @@ public final class Machine {
         }
         long pa = e.pa(va);
         if (!ram.isRam(pa)) {
-            throw new Abort(AccessType.READ, va, FaultKind.EXTERNAL, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", pa), true);
+            throw new Abort(AccessType.READ, va, null, 0, String.format("cache maintenance on PA 0x%x, which is not RAM", pa), true);
         }
         return pa;
     }
@@ -1110,8 +1126,8 @@ public final class Machine {
             return;
         }
         boolean fetchAbort = a.access == AccessType.FETCH;
-        int fsc = a.kind.fsc(a.level);
-        long iss = ISS_FSC.set(0, fsc);
+        int fsc = a.fsc();
+        long iss = (fetchAbort ? ISS_IFSC : ISS_DFSC).set(0, fsc);
         if (!fetchAbort && (a.access == AccessType.WRITE || a.maintenance)) {
             iss = ISS_WNR.set(iss, 1);
         }
@@ -1120,8 +1136,8 @@ public final class Machine {
         }
         int ec = fetchAbort ? 0x21 : 0x25; // same EL: exceptions are never taken from a lower EL here except HVC
         String what = fetchAbort ? "instruction abort" : a.maintenance ? "data abort on cache maintenance" : "data abort (" + (a.access == AccessType.WRITE ? "write" : "read") + ")";
-        String level = a.kind.levelled() ? " level " + a.level : "";
-        String cause = String.format("%s at EL%d, %s%s on VA 0x%x: %s", what, el, a.kind.name(), level, a.va, a.reason);
+        String level = a.kind != null && a.kind.hasLevel() ? " level " + a.level : "";
+        String cause = String.format("%s at EL%d, %s%s on VA 0x%x: %s", what, el, a.kind == null ? "EXTERNAL" : a.kind.name(), level, a.va, a.reason);
         takeException(el, ec, (int) iss, a.va, true, pc, cause);
     }
 
@@ -1129,7 +1145,7 @@ public final class Machine {
         int fromEl = el;
         long spsr = packNzcv(nzcv()) | packDaif(daif) | SPSR_M.set(0, (long) el << 2 | (spx ? 1 : 0))
                 | (illegalState ? SPSR_IL.set(0, 1) : 0);
-        long esr = ESR_EC.set(0, ec) | ESR_IL.set(0, 1) | (iss & 0x1ffffffL);
+        long esr = ESR_EC.set(0, ec) | ESR_IL.set(0, 1) | ESR_ISS.set(0, iss);
         boolean two = targetEl == 2;
         sys[(two ? SysRegId.ELR_EL2 : SysRegId.ELR_EL1).ordinal()] = elr;
         sys[(two ? SysRegId.SPSR_EL2 : SysRegId.SPSR_EL1).ordinal()] = spsr;
@@ -1229,6 +1245,7 @@ public final class Machine {
         private static final long serialVersionUID = 1L;
         final transient AccessType access;
         final long va;
+        /** The MMU fault, or null for a synchronous External abort (an access to a PA with no RAM behind it). */
         final transient FaultKind kind;
         final int level;
         final String reason;
@@ -1242,6 +1259,11 @@ public final class Machine {
             this.level = level;
             this.reason = reason;
             this.maintenance = maintenance;
+        }
+
+        /** The IFSC / DFSC this abort reports. */
+        int fsc() {
+            return kind == null ? SYNC_EXTERNAL_ABORT_FSC : kind.fsc(level);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.kexecverify.model.mem.DescriptorSource;
 import org.kexecverify.model.mem.PhysicalMemory;
 import org.kexecverify.model.mem.RamRange;
 
@@ -230,6 +231,38 @@ public final class Ram {
             dirtyTotal++;
         }
         f.dData[off >>> 3] = v;
+    }
+
+    /**
+     * What a cacheable table walker reads: the D-cache's line where one is valid (so a descriptor written
+     * with a cacheable store and not yet cleaned is seen, and so is a clean line that a non-cacheable write
+     * went around), RAM elsewhere. Reading allocates nothing: no frame, no cache line.
+     */
+    public DescriptorSource cacheableWalks() {
+        return cacheableWalks;
+    }
+
+    private final DescriptorSource cacheableWalks = new DescriptorSource() {
+        @Override
+        public boolean isRam(long pa, long len) {
+            return pm.isRam(pa, len);
+        }
+
+        @Override
+        public long read64(long pa) {
+            if ((pa & 7) == 0) {
+                Frame f = frames.get(pa >>> 12);
+                if (f != null && f.dState != null && f.dState[(int) (pa & 0xfff) >>> 6] != Frame.INVALID) {
+                    return f.dData[(int) (pa & 0xfff) >>> 3];
+                }
+            }
+            return pm.read64(pa);
+        }
+    };
+
+    /** What a non-cacheable table walker reads: RAM (the point of coherency) only. */
+    public DescriptorSource nonCacheableWalks() {
+        return pm;
     }
 
     /** What a cache-coherent observer (a cacheable walk, a cacheable load) sees at {@code pa}. */
