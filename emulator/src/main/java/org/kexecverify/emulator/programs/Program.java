@@ -19,6 +19,11 @@ public enum Program {
     MMU_OFF_2018("relocate_kernel_mmu_off_2018.S", "arm64_relocate_new_kernel"),
     /** v5.16 and later: EL1 loop, TTBR1 break-before-make, linear-map copy, dc civac, HVC_SOFT_RESTART. */
     UPSTREAM_V5_16("relocate_kernel_v5_16.S", "arm64_relocate_new_kernel"),
+    /**
+     * The same design before eb3d8ea3e1f0 ("arm64: kexec: load from kimage prior to clobbering", 2022): the
+     * entry point, EL2 vectors and dtb address are loaded from struct kimage after the copy loop.
+     */
+    UPSTREAM_V5_16_KIMAGE_AFTER_COPY("relocate_kernel_v5_16_kimage_after_copy.S", "arm64_relocate_new_kernel"),
     /** trans_pgd_stub_vectors: all invalid (b .) except the 64-bit EL1 synchronous entry. */
     STUB_VECTORS("trans_pgd_stub_vectors.S", "trans_pgd_stub_vectors");
 

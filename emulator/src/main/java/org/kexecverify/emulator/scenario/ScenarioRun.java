@@ -31,7 +31,9 @@ import org.kexecverify.model.walk.TranslationRegs;
  *                        derives TCR_EL2 from TCR_EL1 (= the scenario's TCR_EL2 &amp; TCR_EL2_MASK) and
  *                        MAIR_EL2 from MAIR_EL1, and writes SCTLR_EL2 = 0x30e5183f
  *   upstream-trans-pgd : EL1 (or EL2&amp;0), MMU on, TTBR0 = idmap, TTBR1 = linear-map copy, x0 = kimage VA;
- *                        nVHE: VBAR_EL2 = the vector copy (HVC_SET_VECTORS done)
+ *                        nVHE: VBAR_EL2 = the vector copy (HVC_SET_VECTORS done);
+ *                        kimage_reads: after_copy runs the pre-eb3d8ea3e1f0 shape (entry, EL2 vectors and dtb
+ *                        loaded from struct kimage after the copy loop)
  * </pre>
  *
  * The run ends at {@code kimage->start}; the outcome lists destination pages whose RAM contents differ from
@@ -41,6 +43,7 @@ public final class ScenarioRun {
     private static final long RFC_TCR_EL2_MASK = 0xff3fL; // TCR_EL2_MASK of the RFC's relocate_kernel.S (TG0|SH0|ORGN0|IRGN0|T0SZ)
 
     private final RelocationPlan plan;
+    private final Program program;
     private final Machine machine;
     private final Assembly code;
     private final long entry;
@@ -104,8 +107,9 @@ public final class ScenarioRun {
         }
     }
 
-    private ScenarioRun(RelocationPlan plan, Machine machine, Assembly code, long entry) {
+    private ScenarioRun(RelocationPlan plan, Program program, Machine machine, Assembly code, long entry) {
         this.plan = plan;
+        this.program = program;
         this.machine = machine;
         this.code = code;
         this.entry = entry;
@@ -113,6 +117,11 @@ public final class ScenarioRun {
 
     public Machine machine() {
         return machine;
+    }
+
+    /** The A64 program this run executes. */
+    public Program program() {
+        return program;
     }
 
     public Assembly code() {
@@ -125,12 +134,25 @@ public final class ScenarioRun {
 
     /** Prepares a run of {@code plan}; the plan's memory becomes the machine's RAM (it is changed by the run). */
     public static ScenarioRun prepare(RelocationPlan plan) throws Unsupported {
-        PhysicalMemory pm = plan.memory();
+        return prepare(plan, program(plan));
+    }
+
+    /** The A64 program of the plan's design (and, for upstream-trans-pgd, of its kimage_reads option). */
+    public static Program program(RelocationPlan plan) throws Unsupported {
         Program program = switch (plan.design()) {
             case "rfc-v2-trans-table" -> Program.RFC_V2_EL2;
-            case "upstream-trans-pgd" -> Program.UPSTREAM_V5_16;
+            case "upstream-trans-pgd" -> plan.kimageReadAfterCopy() ? Program.UPSTREAM_V5_16_KIMAGE_AFTER_COPY : Program.UPSTREAM_V5_16;
             default -> throw new Unsupported("design '" + plan.design() + "' has no A64 program in the emulator (rfc-v2-trans-table and upstream-trans-pgd do)");
         };
+        if (program == Program.RFC_V2_EL2 && plan.kimageReadAfterCopy()) {
+            throw new Unsupported("kimage_reads: after_copy has no RFC v2 program shape (the RFC passes kern_reloc_arg, not struct kimage)");
+        }
+        return program;
+    }
+
+    /** Prepares a run of {@code plan} with {@code program} (one of the relocation programs) in the relocation-code page. */
+    public static ScenarioRun prepare(RelocationPlan plan, Program program) throws Unsupported {
+        PhysicalMemory pm = plan.memory();
         long codePa = region(plan, PhysRegion.Kind.CODE);
         Assembly asm = program.assemble(codePa);
         load(pm, codePa, asm.code());
@@ -146,7 +168,7 @@ public final class ScenarioRun {
             load(pm, vbar2, Program.STUB_VECTORS.assemble(vbar2).code());
         }
         Machine m = new Machine(new Ram(pm));
-        ScenarioRun run = new ScenarioRun(plan, m, asm, start);
+        ScenarioRun run = new ScenarioRun(plan, program, m, asm, start);
         m.setSysReg(SysRegId.ID_AA64MMFR0_EL1, plan.scenario().register(SysReg.ID_AA64MMFR0_EL1, TranslationRegs.MMFR0_48BIT));
         m.setSysReg(SysRegId.HCR_EL2, plan.scenario().register(SysReg.HCR_EL2, Layouts.of(SysReg.HCR_EL2, Regime.EL2).encode(java.util.Map.of("RW", 1L))));
         m.setSysReg(SysRegId.SCTLR_EL1, Layouts.of(SysReg.SCTLR_EL1, Regime.EL1_0).res1Mask());
@@ -257,7 +279,18 @@ public final class ScenarioRun {
                 }
             }
         }
-        return new Outcome(r, bad, dirty, machine.ram().staleInstructionLines(), notes);
+        List<String> all = new ArrayList<>(notes);
+        if (program == Program.UPSTREAM_V5_16_KIMAGE_AFTER_COPY) {
+            long kimage = plan.scenario().placement().kimage();
+            for (long[] e : expected) {
+                if (e[0] == (kimage & -4096L)) {
+                    int w = (int) ((kimage + KimageStruct.START) & 0xfff) >>> 3;
+                    all.add(String.format("struct kimage at PA 0x%x lies in destination page 0x%x: after the copy loop kimage->start reads "
+                            + "0x%x from the copied segment (it was 0x%x)", kimage, e[0], e[w + 1], entry));
+                }
+            }
+        }
+        return new Outcome(r, bad, dirty, machine.ram().staleInstructionLines(), all);
     }
 
     public RelocationPlan plan() {

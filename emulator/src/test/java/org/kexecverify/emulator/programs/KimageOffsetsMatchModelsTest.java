@@ -2,15 +2,17 @@ package org.kexecverify.emulator.programs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.kexecverify.emulator.asm.Assembly;
 import org.kexecverify.model.scenario.KimageStruct;
 
-/** The v5.16 program's asm-offsets (.equ KIMAGE_*) are the models' struct kimage layout, read from the symbol table. */
+/** The v5.16 programs' asm-offsets (.equ KIMAGE_*) are the models' struct kimage layout, read from the symbol table. */
 class KimageOffsetsMatchModelsTest {
-    @Test
-    void asmOffsetsEqualKimageStruct() {
-        Assembly a = Program.UPSTREAM_V5_16.assemble(0);
+    @ParameterizedTest
+    @EnumSource(value = Program.class, names = {"UPSTREAM_V5_16", "UPSTREAM_V5_16_KIMAGE_AFTER_COPY"})
+    void asmOffsetsEqualKimageStruct(Program p) {
+        Assembly a = p.assemble(0);
         assertEquals(KimageStruct.HEAD, a.symbol("KIMAGE_HEAD"));
         assertEquals(KimageStruct.START, a.symbol("KIMAGE_START"));
         assertEquals(KimageStruct.ARCH_DTB_MEM, a.symbol("KIMAGE_ARCH_DTB_MEM"));

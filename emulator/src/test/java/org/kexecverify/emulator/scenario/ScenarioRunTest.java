@@ -8,14 +8,18 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.kexecverify.emulator.cpu.RunResult;
+import org.kexecverify.model.plan.RelocationPlan;
 import org.kexecverify.model.scenario.ScenarioBuilders;
 import org.kexecverify.model.scenario.ScenarioLoader;
 
 /** The bundled scenarios run on the emulator: the 2019 RFC v2 at EL2 hangs in a fault loop, the v5.16 design hands off cleanly. */
 class ScenarioRunTest {
+    static RelocationPlan plan(String name) throws Exception {
+        return ScenarioBuilders.build(ScenarioLoader.load(Path.of("..", "scenarios", name + ".yaml")));
+    }
+
     static ScenarioRun prepare(String name) throws Exception {
-        Path file = Path.of("..", "scenarios", name + ".yaml");
-        return ScenarioRun.prepare(ScenarioBuilders.build(ScenarioLoader.load(file)));
+        return ScenarioRun.prepare(plan(name));
     }
 
     @Test
