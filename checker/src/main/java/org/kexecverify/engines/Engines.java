@@ -10,7 +10,7 @@ import org.kexecverify.model.walk.WalkOptions;
 public final class Engines {
     private Engines() {}
 
-    public static final List<String> NAMES = List.of("model");
+    public static final List<String> NAMES = List.of("model", "emu");
 
     public static List<Engine> select(String spec, WalkOptions options, org.kexecverify.model.progress.Progress progress) {
         String s = spec.toLowerCase(Locale.ROOT);
@@ -18,6 +18,7 @@ public final class Engines {
         for (String name : s.equals("all") ? NAMES : List.of(s.split(","))) {
             switch (name.trim()) {
                 case "model" -> out.add(new ModelEngineAdapter(options, progress));
+                case "emu" -> out.add(new EmuEngine());
                 default -> throw new BadInput("--engine: unknown or unavailable engine '" + name.trim() + "' (available: " + String.join(", ", NAMES) + ", all)");
             }
         }

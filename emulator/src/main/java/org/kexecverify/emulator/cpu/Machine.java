@@ -39,6 +39,7 @@ import org.kexecverify.model.walk.FaultKind;
 import org.kexecverify.model.walk.Translation;
 import org.kexecverify.model.walk.TranslationRegs;
 import org.kexecverify.model.walk.WalkOptions;
+import org.kexecverify.model.walk.WalkStep;
 import org.kexecverify.model.walk.Walker;
 
 /**
@@ -128,6 +129,15 @@ public final class Machine {
     private long lastExceptionStores = -1;
     private long lastExceptionStateHash;
     private final Deque<ExceptionRecord> exceptionLog = new ArrayDeque<>();
+    // ---- what the run showed: reads of pages it had stored to, TLB hits checked against fresh walks
+    private ReadAfterStore readAfterStore;
+    private boolean checkTlbHits;
+    private boolean probing;
+    private long tlbHitsChecked;
+    private StaleTlbHit staleTlbHit;
+    private long mmuOnFetchPages;
+    private long nonIdentityFetchPages;
+    private Frame fFrame;
     private final List<ExceptionRecord> allExceptions = new ArrayList<>();
 
     /** A machine over {@code ram} whose stage-1 walks are the models' {@code Walker} with default options; starts at EL2h, MMU off. */
@@ -248,6 +258,47 @@ public final class Machine {
         return List.copyOf(allExceptions);
     }
 
+    /**
+     * The first load, instruction fetch or table-walk read of a page this run had already stored to (a
+     * relocation program never reads what it copied, so this is a page clobbered while still needed), or null.
+     */
+    public ReadAfterStore readAfterStore() {
+        return readAfterStore;
+    }
+
+    /**
+     * Compare every TLB hit with a fresh walk of the tables and registers in force (costs one walk per hit;
+     * off by default). The first hit that differs is {@link #staleTlbHit()}.
+     */
+    public void setCheckTlbHits(boolean on) {
+        checkTlbHits = on;
+    }
+
+    public long tlbHitsChecked() {
+        return tlbHitsChecked;
+    }
+
+    /** The first TLB hit whose translation a fresh walk no longer gives, or null. */
+    public StaleTlbHit staleTlbHit() {
+        return staleTlbHit;
+    }
+
+    /** Code pages fetched with the MMU on (counted on each fetch micro-TLB refill). */
+    public long mmuOnFetchPages() {
+        return mmuOnFetchPages;
+    }
+
+    /** Of those, refills where the page's VA differed from its PA (not an identity mapping). */
+    public long nonIdentityFetchPages() {
+        return nonIdentityFetchPages;
+    }
+
+    private void noteRead(Frame f, String how, long va, long pa) {
+        if (readAfterStore == null && f.storedAtStep != 0) {
+            readAfterStore = new ReadAfterStore(how, va, pa, steps, pc, el, f.storedAtStep, f.storedByPc);
+        }
+    }
+
     /** Runs end as {@link RunResult.Completed} when PC reaches one of these addresses (at most two). */
     public void setStopAddresses(long... addrs) {
         if (addrs.length > 2) {
@@ -294,7 +345,16 @@ public final class Machine {
      */
     private Translation walk(long va, AccessType at) {
         boolean cacheable = regime.hasTwoRanges() && (va >>> 55 & 1) != 0 ? walk1Cacheable : walk0Cacheable;
-        return Walker.translate(walkRegs, cacheable ? ram.cacheableWalks() : ram.nonCacheableWalks(), va, at, 1, walkOptions);
+        Translation t = Walker.translate(walkRegs, cacheable ? ram.cacheableWalks() : ram.nonCacheableWalks(), va, at, 1, walkOptions);
+        if (readAfterStore == null && !probing) {
+            for (WalkStep s : t.steps()) {
+                Frame f = s.kind() == WalkStep.Kind.NOT_RAM ? null : ram.peek(s.descriptorAddress());
+                if (f != null) {
+                    noteRead(f, "table walk", va, s.descriptorAddress());
+                }
+            }
+        }
+        return t;
     }
 
     // =====================================================================================================
@@ -363,6 +423,14 @@ public final class Machine {
         } catch (Ram.NoRam e) {
             throw new Abort(AccessType.FETCH, p, null, 0, String.format("fetch from PA 0x%x, which is not RAM", pa), false);
         }
+        noteRead(f, "instruction fetch", p, pa);
+        if (mmuOn) {
+            mmuOnFetchPages++;
+            if ((pa & ~0xfffL) != (p & ~0xfffL)) {
+                nonIdentityFetchPages++;
+            }
+        }
+        fFrame = f;
         int off = (int) (pa & 0xfff);
         Object[] arr;
         int word;
@@ -408,12 +476,40 @@ public final class Machine {
                         && wf.kind() != FaultKind.PERMISSION ? wf : firstFault(walks);
                 throw new Abort(at, va, f.kind(), f.level(), f.reason(), false);
             }
+        } else if (checkTlbHits) {
+            checkHit(e, va, at);
         }
         Translation.Fault denied = e.denied[at.ordinal()];
         if (denied != null) {
             throw new Abort(at, va, denied.kind(), denied.level(), denied.reason(), false);
         }
         return e;
+    }
+
+    private void checkHit(TlbEntry e, long va, AccessType at) {
+        tlbHitsChecked++;
+        if (staleTlbHit != null) {
+            return;
+        }
+        boolean cachedOk = e.permits(at);
+        probing = true;
+        Translation fresh;
+        try {
+            fresh = walk(va, at);
+        } finally {
+            probing = false;
+        }
+        boolean freshOk = fresh instanceof Translation.Mapped;
+        if (cachedOk != freshOk || freshOk && ((Translation.Mapped) fresh).pa() != e.pa(va)) {
+            boolean storedTables = false;
+            for (WalkStep s : fresh.steps()) {
+                Frame f = s.kind() == WalkStep.Kind.NOT_RAM ? null : ram.peek(s.descriptorAddress());
+                storedTables |= f != null && f.storedAtStep != 0;
+            }
+            staleTlbHit = new StaleTlbHit(va, at, cachedOk ? String.format("PA 0x%x", e.pa(va)) : "a Permission fault",
+                    freshOk ? String.format("PA 0x%x", ((Translation.Mapped) fresh).pa()) : ((Translation.Fault) fresh).summary(), steps, pc, el,
+                    storedTables);
+        }
     }
 
     private static Translation.Fault firstFault(Translation[] walks) {
@@ -459,6 +555,22 @@ public final class Machine {
             throw new Abort(at, va, null, 0, String.format("access to PA 0x%x, which is not RAM", pa), maintenance);
         }
         boolean cacheable = dcacheOn && !type.device() && type.cacheable();
+        if (!maintenance) {
+            if (write) {
+                if (f.storedAtStep == 0) {
+                    f.storedAtStep = steps;
+                    f.storedByPc = pc;
+                }
+                if (f == rFrame) {
+                    rEpoch = -1; // the next load from this page is checked again
+                }
+                if (f == fFrame) {
+                    fEpoch = -1;
+                }
+            } else {
+                noteRead(f, "load", va, pa);
+            }
+        }
         if (write) {
             wEpoch = epoch;
             wVaPage = va & ~0xfffL;

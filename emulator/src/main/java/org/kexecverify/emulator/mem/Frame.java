@@ -34,6 +34,11 @@ public final class Frame {
     /** Number of valid (clean or dirty) D-cache lines. */
     public int validLines;
 
+    /** Step of the first store the machine made to this page (0: never stored to by the running program). */
+    public long storedAtStep;
+    /** PC of that store. */
+    public long storedByPc;
+
     Frame(long pfn, long[] data) {
         this.pfn = pfn;
         this.data = data;

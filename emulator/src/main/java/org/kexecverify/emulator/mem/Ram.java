@@ -108,6 +108,11 @@ public final class Ram {
         return f;
     }
 
+    /** The frame holding {@code pa} if it was touched already, else null (creates nothing). */
+    public Frame peek(long pa) {
+        return frames.get(pa >>> 12);
+    }
+
     /** Frames touched so far (for reports and whole-cache operations). */
     public Iterable<Frame> frames() {
         return frames.values();
