@@ -229,6 +229,7 @@ public final class EmuEngine implements Engine {
                 String what = regionNames(clobber.pa());
                 Map<String, Object> w = witness(clobber.va(), phaseAt(clobber.el()), clobber.how().equals("instruction fetch") ? "fetch" : "read");
                 w.put("pa", clobber.pa());
+                w.put("readBy", clobber.how());
                 w.put("overwrittenAtStep", clobber.storeStep());
                 w.put("overwrittenByPc", clobber.storePc());
                 w.put("clobbered", what);

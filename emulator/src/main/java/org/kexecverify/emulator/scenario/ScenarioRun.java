@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.kexecverify.emulator.asm.Assembly;
 import org.kexecverify.emulator.cpu.Machine;
+import org.kexecverify.emulator.cpu.ReadAfterStore;
 import org.kexecverify.emulator.cpu.RunResult;
 import org.kexecverify.emulator.cpu.TraceSink;
 import org.kexecverify.emulator.isa.SysRegId;
@@ -52,7 +53,7 @@ public final class ScenarioRun {
 
     /** What a run showed. */
     public record Outcome(RunResult result, List<Long> mismatchedDestinations, List<Long> dirtyDestinationLines, int staleInstructionLines,
-                          List<String> notes) {
+                          ReadAfterStore clobber, List<String> notes) {
         public Outcome {
             mismatchedDestinations = List.copyOf(mismatchedDestinations);
             dirtyDestinationLines = List.copyOf(dirtyDestinationLines);
@@ -61,8 +62,9 @@ public final class ScenarioRun {
 
         /**
          * Whether what the run did breaks {@code o}: a hang or an unplanned exception breaks the execution
-         * obligations, a data abort breaks DATA_ACCESSIBLE, and wrong or dirty destinations break NO_CLOBBER and
-         * COHERENT_HANDOFF.
+         * obligations, a data abort breaks DATA_ACCESSIBLE, a read of a page the run had overwritten or a
+         * destination that differs from its source breaks NO_CLOBBER, and wrong or dirty destinations (or a hang
+         * before the hand-off) break COHERENT_HANDOFF.
          */
         public boolean violates(org.kexecverify.model.verdict.Obligation o) {
             boolean hang = result instanceof RunResult.Hang;
@@ -73,7 +75,8 @@ public final class ScenarioRun {
             boolean badData = !mismatchedDestinations.isEmpty() || !dirtyDestinationLines.isEmpty();
             return switch (o) {
                 case DATA_ACCESSIBLE -> dataAbort || hang;
-                case NO_CLOBBER, COHERENT_HANDOFF -> badData || hang;
+                case NO_CLOBBER -> clobber != null || !mismatchedDestinations.isEmpty();
+                case COHERENT_HANDOFF -> badData || hang;
                 default -> hang || unplanned;
             };
         }
@@ -81,7 +84,7 @@ public final class ScenarioRun {
         /** One line: what happened, in kernel terms. */
         public String summary() {
             if (result instanceof RunResult.Hang h) {
-                return "HANG (" + h.kind() + "): " + h.description();
+                return "HANG (" + h.kind() + "): " + h.description() + (clobber == null ? "" : "; after a " + clobber);
             }
             if (result instanceof RunResult.Stopped s) {
                 return "STOPPED: " + s.reason();
@@ -290,7 +293,7 @@ public final class ScenarioRun {
                 }
             }
         }
-        return new Outcome(r, bad, dirty, machine.ram().staleInstructionLines(), all);
+        return new Outcome(r, bad, dirty, machine.ram().staleInstructionLines(), machine.readAfterStore(), all);
     }
 
     public RelocationPlan plan() {
