@@ -17,7 +17,8 @@ import org.kexecverify.model.walk.Translation;
 
 /**
  * Differential test: seeded MMU-enable cases run bare-metal in qemu-system-aarch64 (starting at
- * EL2; EL1 by ERET; VHE on -cpu max) and through the model's walk must give the same
+ * EL2; EL1 by ERET; VHE on -cpu max), on the project's A64 emulator (the same harness pages,
+ * registers and tables: {@link EmuCaseEngine}) and through the model's walk must give the same
  * OK / EXCEPTION(EC, FSC, FAR page) / HANG. Seed and count: {@code -Dkexecverify.qemu.seed=...
  * -Dkexecverify.qemu.cases=...}; the seed is printed and is part of every failure message.
  */
@@ -27,7 +28,7 @@ class QemuAgreesWithModelTest {
     static final String COUNT_PROPERTY = "kexecverify.qemu.cases";
 
     @Test
-    void generatedCasesAgreeBetweenQemuAndModel() {
+    void generatedCasesAgreeBetweenQemuEmulatorAndModel() {
         Assumptions.assumeTrue(Toolchain.available(), Toolchain.missingReason());
         long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
         int count = Integer.getInteger(COUNT_PROPERTY, 400);
@@ -49,6 +50,10 @@ class QemuAgreesWithModelTest {
         List<Outcome> fromQemu = qemu.run(cases);
         double qemuSeconds = (System.nanoTime() - t0) / 1e9;
         ModelOracle model = new ModelOracle();
+        EmuCaseEngine emu = new EmuCaseEngine(HarnessProgram.build(qemu.tools(), work));
+        List<Outcome> fromEmu = emu.run(cases);
+        int emuAgrees = 0;
+        int modelAgrees = 0;
 
         Map<String, Integer> histogram = new TreeMap<>();
         Map<String, Integer> shapes = new TreeMap<>();
@@ -74,17 +79,21 @@ class QemuAgreesWithModelTest {
             if (q instanceof Outcome.Exception e) {
                 shapes.merge(e.shape(), 1, Integer::sum);
             }
-            if (!q.equals(p.outcome())) {
-                disagreements.add(m.spec().describe() + "\n  qemu:  " + q + "\n  model: " + p.outcome()
+            Outcome e = fromEmu.get(i);
+            emuAgrees += q.equals(e) ? 1 : 0;
+            modelAgrees += q.equals(p.outcome()) ? 1 : 0;
+            if (!q.equals(p.outcome()) || !q.equals(e)) {
+                disagreements.add(m.spec().describe() + "\n  qemu:  " + q + "\n  emu:   " + e + "\n  model: " + p.outcome()
                         + "\n" + p.render().indent(4));
             }
         }
-        String stats = String.format("%d cases, %d QEMU boots, %.2f s in QEMU (%.0f cases/s), outcomes %s, exceptions %s,"
-                        + " code fetched from Device memory %d",
-                count, qemu.boots(), qemuSeconds, count / qemuSeconds, histogram, shapes, deviceFetches);
+        String stats = String.format("%d cases, %d QEMU boots, %.2f s in QEMU (%.0f cases/s), emulator %d instructions in %.3f s,"
+                        + " agreement with QEMU: emu %d/%d, model %d/%d; outcomes %s, exceptions %s, code fetched from Device memory %d",
+                count, qemu.boots(), qemuSeconds, count / qemuSeconds, emu.instructions(), emu.nanos() / 1e9, emuAgrees, count,
+                modelAgrees, count, histogram, shapes, deviceFetches);
         System.out.println("QEMU differential: " + stats);
         if (!disagreements.isEmpty()) {
-            fail(disagreements.size() + " disagreement(s) between QEMU and the model (" + repro + "; " + stats + "):\n"
+            fail(disagreements.size() + " disagreement(s) between QEMU, the emulator and the model (" + repro + "; " + stats + "):\n"
                     + String.join("\n", disagreements));
         }
         if (count >= 300) {
