@@ -109,6 +109,25 @@ public final class SymWalker {
     }
 
     /** min(TCR PS/IPS, PARange) capped at the descriptors' output-address width; a reserved PS reads as PARange. */
+    /** {@link org.kexecverify.model.walk.TranslationRegs#effectivePaBits()} as a term. */
+    public static BitVecExpr effectivePaBits(Bv bv, SymRegs regs) {
+        return new SymWalker(bv, regs, null, bv.num(0), AccessType.READ, 1, WalkOptions.DEFAULT).paBits;
+    }
+
+    /** Bytes of the start-level table for a TxSZ (valid for TxSZ in range; 4 KB granule). */
+    public static BitVecExpr rootTableBytes(Bv bv, BitVecExpr txsz) {
+        BitVecExpr inputBits = bv.sub(bv.num(Bv.W), txsz);
+        BitVecExpr out = bv.num(PhysicalMemory.PAGE_SIZE);
+        for (int start = 3; start >= 0; start--) {
+            int lowIn = PAGE_SHIFT + STRIDE * (3 - start) + 1;
+            int highIn = PAGE_SHIFT + STRIDE * (4 - start);
+            BoolExpr isStart = bv.and(bv.ule(bv.num(lowIn), inputBits), bv.ule(inputBits, bv.num(highIn)));
+            int shift = PAGE_SHIFT + STRIDE * (3 - start);
+            out = bv.ite(isStart, bv.shl(bv.num(1L << DESC_SHIFT), bv.sub(inputBits, bv.num(shift))), out);
+        }
+        return out;
+    }
+
     private BitVecExpr effectivePaBits() {
         int oaBits = ADDRESS.msb() + 1;
         Field parange = regs.mmfr0Layout().field("PARange");
@@ -155,7 +174,7 @@ public final class SymWalker {
     }
 
     /** The TGx encoding whose meaning is the 4 KB granule, read from the field table. */
-    static long fourKEncoding(Field tg) {
+    public static long fourKEncoding(Field tg) {
         for (long v = 0; v < (1L << tg.width()); v++) {
             if (tg.meaning().describe(v).startsWith("4 KB")) return v;
         }
