@@ -83,7 +83,7 @@ public final class SmtEngine implements AutoCloseable {
     }
 
     public Solver solver() {
-        Solver s = ctx.mkSolver();
+        Solver s = ctx.mkSolver("QF_BV");
         Params p = ctx.mkParams();
         p.add("timeout", (int) Math.min(Integer.MAX_VALUE, options.timeoutMillis()));
         s.setParameters(p);
@@ -108,7 +108,7 @@ public final class SmtEngine implements AutoCloseable {
                 return new Verdict.Inconclusive(o, "the input names nothing this obligation is about (" + missing(o) + ")", stats(t0, 0, q));
             }
             Solver s = solver();
-            s.add(q.bad());
+            s.add((BoolExpr) q.bad().simplify());
             Status st = s.check();
             if (st == Status.UNSATISFIABLE) return new Verdict.Proved(o, proved(in, q), stats(t0, 1, q));
             if (st == Status.UNKNOWN) {

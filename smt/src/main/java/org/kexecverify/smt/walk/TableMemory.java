@@ -76,28 +76,35 @@ public final class TableMemory {
     public static TableMemory of(Bv bv, PhysicalMemory mem, Collection<Long> rootTables) {
         Set<Long> pages = tablePages(mem, rootTables);
         List<Run> runs = new ArrayList<>();
-        Run cur = null;
+        long base = 0;
+        long count = 0;
+        long v0 = 0;
+        long stride = 0;
         for (long pfn : new TreeSet<>(pages)) {
             long[] words = mem.pageOrNull(pfn);
             if (words == null) continue;
+            long pageBase = pfn << PhysicalMemory.PAGE_SHIFT;
             for (int i = 0; i < words.length; i++) {
                 long v = words[i];
-                long pa = (pfn << PhysicalMemory.PAGE_SHIFT) + 8L * i;
+                long pa = pageBase + 8L * i;
                 if (v == 0) {
-                    if (cur != null) runs.add(cur);
-                    cur = null;
+                    if (count > 0) runs.add(new Run(base, count, v0, stride, null));
+                    count = 0;
                     continue;
                 }
-                if (cur != null && cur.end() == pa && (cur.count() == 1 || cur.valueAt(cur.count()) == v)) {
-                    long stride = cur.count() == 1 ? v - cur.v0() : cur.stride();
-                    cur = new Run(cur.base(), cur.count() + 1, cur.v0(), stride, null);
+                if (count > 0 && base + 8 * count == pa && (count == 1 || v0 + count * stride == v)) {
+                    if (count == 1) stride = v - v0;
+                    count++;
                 } else {
-                    if (cur != null) runs.add(cur);
-                    cur = new Run(pa, 1, v, 0, null);
+                    if (count > 0) runs.add(new Run(base, count, v0, stride, null));
+                    base = pa;
+                    count = 1;
+                    v0 = v;
+                    stride = 0;
                 }
             }
         }
-        if (cur != null) runs.add(cur);
+        if (count > 0) runs.add(new Run(base, count, v0, stride, null));
         return new TableMemory(bv, runs, Map.of(), mem.ram(), pages);
     }
 
@@ -114,10 +121,15 @@ public final class TableMemory {
             if (e[1] >= 3) continue;
             long[] words = mem.pageOrNull(e[0]);
             if (words == null) continue;
+            long tableBits = DescriptorBits.VALID.mask() | DescriptorBits.TYPE.mask();
+            long last = -1;
             for (long w : words) {
-                for (long d : new long[] {w, Long.reverseBytes(w)}) {
-                    if (DescriptorBits.VALID.get(d) != 0 && DescriptorBits.TYPE.get(d) != 0) {
-                        long next = (DescriptorBits.ADDRESS.get(d) << PhysicalMemory.PAGE_SHIFT) >>> PhysicalMemory.PAGE_SHIFT;
+                if (w == 0 || w == last) continue;
+                last = w;
+                for (int k = 0; k < 2; k++) {
+                    long d = k == 0 ? w : Long.reverseBytes(w);
+                    if ((d & tableBits) == tableBits) {
+                        long next = DescriptorBits.ADDRESS.get(d);
                         if (seen.add(next)) work.add(new long[] {next, e[1] + 1});
                     }
                 }
