@@ -4,6 +4,7 @@ import static org.kexecverify.model.desc.DescriptorBits.AF;
 import static org.kexecverify.model.desc.DescriptorBits.ADDRESS;
 import static org.kexecverify.model.desc.DescriptorBits.AP1;
 import static org.kexecverify.model.desc.DescriptorBits.AP2;
+import static org.kexecverify.model.desc.DescriptorBits.AP_TABLE0;
 import static org.kexecverify.model.desc.DescriptorBits.AP_TABLE1;
 import static org.kexecverify.model.desc.DescriptorBits.ATTRINDX;
 import static org.kexecverify.model.desc.DescriptorBits.PXN;
@@ -57,10 +58,12 @@ public final class Walker {
         }
 
         if (!regs.mmuOn()) {
+            // with the MMU off TCR is not used: the limit is the implemented PA size (PARange)
+            int pamax = regs.parangeBits();
             String ctx = regime.displayName() + ", " + regs.sctlrReg() + ".M=0 (MMU off): PA = VA";
-            if (paBits < 64 && (va >>> paBits) != 0) {
+            if ((va >>> pamax) != 0) {
                 return new Translation.Fault(va, at, FaultKind.ADDRESS_SIZE, 0, steps,
-                        "MMU off and VA has bits above the " + paBits + "-bit physical address size", ctx);
+                        "MMU off and VA has bits above the implemented " + pamax + "-bit physical address size (ID_AA64MMFR0_EL1.PARange)", ctx);
             }
             MemoryAttribute m;
             if (at == AccessType.FETCH) {
@@ -131,6 +134,7 @@ public final class Walker {
         boolean tReadOnly = false;
         boolean tXn = false;   // XNTable at EL2, UXNTable elsewhere (irrelevant for privileged fetch there)
         boolean tPxn = false;
+        boolean tNoEl0 = false;  // APTable[0]: no EL0 access below (RES0 at EL2 with E2H=0)
         int tableRestrictLevel = -1;
 
         while (true) {
@@ -166,7 +170,7 @@ public final class Walker {
                     tReadOnly |= ro;
                     tXn |= xn;
                     tPxn |= pxn;
-                    // APTable[0] (bit 61) restricts EL0 only and is RES0 at EL2: privileged accesses ignore it.
+                    tNoEl0 |= !single && AP_TABLE0.get(d) != 0;
                 }
                 table = next;
                 level++;
@@ -209,7 +213,8 @@ public final class Walker {
                         : regs.sctlrReg() + ".WXN=1 and the page is writable";
             } else {
                 boolean pxn = PXN.get(d) != 0;
-                boolean el0Writable = ap1 && !ap2;
+                // implicit PXN follows the effective EL0 permission: APTable[0]/APTable[1] fold into AP[2:1]
+                boolean el0Writable = ap1 && !ap2 && !tNoEl0 && !tReadOnly;
                 executable = !pxn && !tPxn && !el0Writable && !wxn;
                 xnWhy = pxn ? String.format("level-%d entry has PXN (PTE_PXN, bit 53) set: privileged execute-never in %s", level, regime.displayName())
                         : tPxn ? String.format("a level-%d table entry has PXNTable (bit 59) set", tableRestrictLevel)

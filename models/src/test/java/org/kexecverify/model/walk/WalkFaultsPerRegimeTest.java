@@ -191,4 +191,26 @@ class WalkFaultsPerRegimeTest {
         f.tables.writeEntry(VA, 2, TableBuilder.tableDescriptor(0x1000_0000L));
         expectFault(f.walk(VA, AccessType.READ), FaultKind.EXTERNAL_ABORT_ON_WALK, 3);
     }
+
+    /** Implicit PXN applies to EL0-writable pages only: APTable[1] (read-only) or APTable[0] (no EL0) above lifts it (QEMU agrees). */
+    @ParameterizedTest
+    @EnumSource(Regime.class)
+    void implicitPxnFollowsApTable(Regime r) {
+        long el0Writable = DescriptorBits.AP1.set(Pgprot.PAGE_KERNEL_EXEC.bits() & ~DescriptorBits.UXN.mask(), 1);
+        for (var restrict : java.util.List.of(DescriptorBits.AP_TABLE1, DescriptorBits.AP_TABLE0)) {
+            WalkFixture f = new WalkFixture(r);
+            f.tables.mapPage(VA, VA, el0Writable);
+            Translation before = f.walk(VA, AccessType.FETCH);
+            long l2 = f.mem.read64(f.tables.entryFor(VA, 2));
+            f.tables.writeEntry(VA, 2, restrict.set(l2, 1));
+            Translation after = f.walk(VA, AccessType.FETCH);
+            if (r == Regime.EL2) {
+                assertInstanceOf(Translation.Mapped.class, before, before.render());
+                assertInstanceOf(Translation.Mapped.class, after, after.render());
+            } else {
+                expectFault(before, FaultKind.PERMISSION, 3);
+                assertInstanceOf(Translation.Mapped.class, after, after.render());
+            }
+        }
+    }
 }
