@@ -4,6 +4,7 @@ import static org.kexecverify.model.desc.DescriptorBits.ADDRESS;
 import static org.kexecverify.model.desc.DescriptorBits.AF;
 import static org.kexecverify.model.desc.DescriptorBits.AP1;
 import static org.kexecverify.model.desc.DescriptorBits.AP2;
+import static org.kexecverify.model.desc.DescriptorBits.AP_TABLE0;
 import static org.kexecverify.model.desc.DescriptorBits.AP_TABLE1;
 import static org.kexecverify.model.desc.DescriptorBits.ATTRINDX;
 import static org.kexecverify.model.desc.DescriptorBits.PXN;
@@ -128,13 +129,19 @@ public final class SymWalker {
         return out;
     }
 
-    private BitVecExpr effectivePaBits() {
+    /** The implemented PA size: ID_AA64MMFR0_EL1.PARange, capped at the descriptors' output-address width. */
+    private BitVecExpr parangeBits() {
         int oaBits = ADDRESS.msb() + 1;
         Field parange = regs.mmfr0Layout().field("PARange");
-        BitVecExpr pr = lookup(parange, regs.mmfr0(), enc -> {
+        return lookup(parange, regs.mmfr0(), enc -> {
             int b = Layouts.paBits(enc);
             return b < 0 ? oaBits : Math.min(b, oaBits);
         });
+    }
+
+    private BitVecExpr effectivePaBits() {
+        int oaBits = ADDRESS.msb() + 1;
+        BitVecExpr pr = parangeBits();
         Field psField = regs.tcrField(regs.names().paSizeFieldName());
         BitVecExpr ps = lookup(psField, regs.tcr(), enc -> Layouts.paBits(enc));
         BoolExpr psReserved = bv.eq(ps, bv.num(-1));
@@ -170,7 +177,8 @@ public final class SymWalker {
             flat = SymOutcome.ite(bv, misaligned, fault(FaultKind.ALIGNMENT, 0),
                     SymOutcome.mapped(bv, 0, va, bv.t(), bv.t(), bv.num(dev.attr(), SymOutcome.ATTR_BITS), bv.bool(dev.device()), bv.num(-1)));
         }
-        return SymOutcome.ite(bv, beyondPa(va), fault(FaultKind.ADDRESS_SIZE, 0), flat);
+        // with the MMU off TCR is not used: the limit is the implemented PA size
+        return SymOutcome.ite(bv, bv.ne(bv.lshr(va, parangeBits()), 0), fault(FaultKind.ADDRESS_SIZE, 0), flat);
     }
 
     /** The TGx encoding whose meaning is the 4 KB granule, read from the field table. */
@@ -208,7 +216,7 @@ public final class SymWalker {
             BitVecExpr tableBytes = bv.shl(bv.num(1L << DESC_SHIFT), bv.sub(inputBits, bv.num(shift)));
             BitVecExpr table = bv.and(base, bv.not(bv.sub(tableBytes, bv.num(1))));
             SymOutcome w = SymOutcome.ite(bv, beyondPa(table), fault(FaultKind.ADDRESS_SIZE, 0),
-                    level(start, start, table, inputBits, hpd, bv.f(), bv.f(), bv.f(), misaligned));
+                    level(start, start, table, inputBits, hpd, bv.f(), bv.f(), bv.f(), bv.f(), misaligned));
             levels = levels == null ? w : SymOutcome.ite(bv, isStart, w, levels);
         }
         SymOutcome r = SymOutcome.ite(bv, bv.eq(upper, expect), levels, fault(FaultKind.TRANSLATION, 0));
@@ -219,7 +227,7 @@ public final class SymWalker {
     }
 
     private SymOutcome level(int level, int start, BitVecExpr table, BitVecExpr inputBits, BoolExpr hpd,
-                             BoolExpr tReadOnly, BoolExpr tXn, BoolExpr tPxn, BoolExpr misaligned) {
+                             BoolExpr tReadOnly, BoolExpr tXn, BoolExpr tPxn, BoolExpr tNoEl0, BoolExpr misaligned) {
         int shift = PAGE_SHIFT + STRIDE * (3 - level);
         BitVecExpr indexMask = level == start ? bv.lowMask(bv.sub(inputBits, bv.num(shift))) : bv.num((1L << STRIDE) - 1);
         BitVecExpr index = bv.and(bv.lshr(va, shift), indexMask);
@@ -229,8 +237,8 @@ public final class SymWalker {
         BoolExpr isTable = bv.isSet(TYPE, d);
 
         SymOutcome notTable = level == 0 ? fault(FaultKind.TRANSLATION, 0)
-                : level == 3 ? SymOutcome.ite(bv, isTable, leaf(level, d, descAddr, tReadOnly, tXn, tPxn, misaligned), fault(FaultKind.TRANSLATION, 3))
-                : leaf(level, d, descAddr, tReadOnly, tXn, tPxn, misaligned);
+                : level == 3 ? SymOutcome.ite(bv, isTable, leaf(level, d, descAddr, tReadOnly, tXn, tPxn, tNoEl0, misaligned), fault(FaultKind.TRANSLATION, 3))
+                : leaf(level, d, descAddr, tReadOnly, tXn, tPxn, tNoEl0, misaligned);
         SymOutcome r = notTable;
         if (level < 3) {
             BitVecExpr next = bv.shl(bv.get(ADDRESS, d), PAGE_SHIFT);
@@ -238,15 +246,17 @@ public final class SymWalker {
             BoolExpr ro = bv.or(tReadOnly, bv.and(on, bv.isSet(AP_TABLE1, d)));
             BoolExpr xn = bv.or(tXn, bv.and(on, bv.isSet(UXN_TABLE, d)));
             BoolExpr pxn = regime.singlePrivilege() ? tPxn : bv.or(tPxn, bv.and(on, bv.isSet(PXN_TABLE, d)));
+            BoolExpr noEl0 = regime.singlePrivilege() ? tNoEl0 : bv.or(tNoEl0, bv.and(on, bv.isSet(AP_TABLE0, d)));
             SymOutcome down = SymOutcome.ite(bv, beyondPa(next), fault(FaultKind.ADDRESS_SIZE, level),
-                    level(level + 1, start, next, inputBits, hpd, ro, xn, pxn, misaligned));
+                    level(level + 1, start, next, inputBits, hpd, ro, xn, pxn, noEl0, misaligned));
             r = SymOutcome.ite(bv, isTable, down, notTable);
         }
         r = SymOutcome.ite(bv, bv.isSet(VALID, d), r, fault(FaultKind.TRANSLATION, level));
         return SymOutcome.ite(bv, mem.isRam(descAddr, 1L << DESC_SHIFT), r, fault(FaultKind.EXTERNAL_ABORT_ON_WALK, level));
     }
 
-    private SymOutcome leaf(int level, BitVecExpr d, BitVecExpr descAddr, BoolExpr tReadOnly, BoolExpr tXn, BoolExpr tPxn, BoolExpr misaligned) {
+    private SymOutcome leaf(int level, BitVecExpr d, BitVecExpr descAddr, BoolExpr tReadOnly, BoolExpr tXn, BoolExpr tPxn, BoolExpr tNoEl0,
+                            BoolExpr misaligned) {
         int shift = PAGE_SHIFT + STRIDE * (3 - level);
         long blockMask = (1L << shift) - 1;
         BitVecExpr oa = bv.and(bv.shl(bv.get(ADDRESS, d), PAGE_SHIFT), bv.num(~blockMask));
@@ -266,7 +276,8 @@ public final class SymWalker {
         if (regime.singlePrivilege()) {
             executable = bv.and(bv.not(bv.isSet(UXN, d)), bv.not(tXn), bv.not(wxn));
         } else {
-            BoolExpr el0Writable = bv.and(ap1, bv.not(ap2));
+            // implicit PXN follows the effective EL0 permission: APTable[0]/APTable[1] fold into AP[2:1]
+            BoolExpr el0Writable = bv.and(ap1, bv.not(ap2), bv.not(tNoEl0), bv.not(tReadOnly));
             executable = bv.and(bv.not(bv.isSet(PXN, d)), bv.not(tPxn), bv.not(el0Writable), bv.not(wxn));
         }
         BoolExpr deviceFetchFault = at == AccessType.FETCH && opts.deviceFetch() == WalkOptions.DeviceFetch.PERMISSION_FAULT
