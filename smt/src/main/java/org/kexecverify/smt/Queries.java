@@ -56,21 +56,20 @@ public final class Queries {
         return SymWalker.translate(bv, enc.regs(), enc.mem(), va, at, size, in.walkOptions());
     }
 
-    /** Mapped VA==PA, executable, Normal memory. */
-    public BoolExpr codeOk(SymOutcome o, BitVecExpr va) {
-        return bv.and(o.isMapped(bv), bv.eq(o.pa(), va), o.executable(), bv.not(o.leafDevice()));
+    /** Mapped to VA + delta (VA==PA for an identity map), executable, Normal memory. */
+    public BoolExpr codeOk(SymOutcome o, BitVecExpr va, long delta) {
+        return bv.and(o.isMapped(bv), bv.eq(o.pa(), bv.add(va, bv.num(delta))), o.executable(), bv.not(o.leafDevice()));
     }
 
     public ObligationQuery idmap(BitVecExpr va) {
         List<Region> code = in.regions().stream().filter(r -> r.access() == AccessType.FETCH).toList();
         if (code.isEmpty()) return null;
         SymOutcome o = walk(va, AccessType.FETCH, 1);
-        BoolExpr ok = codeOk(o, va);
         List<Named> named = new ArrayList<>();
         List<BoolExpr> any = new ArrayList<>();
         long bytes = 0;
         for (Region r : code) {
-            BoolExpr c = bv.and(inRange(va, r.start(), r.end()), bv.not(ok));
+            BoolExpr c = bv.and(inRange(va, r.start(), r.end()), bv.not(codeOk(o, va, r.paDelta())));
             named.add(new Named(r.name(), c));
             any.add(c);
             bytes += r.size();
@@ -88,7 +87,7 @@ public final class Queries {
         long bytes = 0;
         for (Region r : data) {
             SymOutcome o = walks.computeIfAbsent(r.access() + "/" + r.accessSize(), k -> walk(va, r.access(), r.accessSize()));
-            BoolExpr ok = r.identity() ? bv.and(o.isMapped(bv), bv.eq(o.pa(), va)) : o.isMapped(bv);
+            BoolExpr ok = r.checkPa() ? bv.and(o.isMapped(bv), bv.eq(o.pa(), bv.add(va, bv.num(r.paDelta())))) : o.isMapped(bv);
             BoolExpr aligned = bv.eq(bv.and(va, bv.num(r.accessSize() - 1)), 0);
             BoolExpr c = bv.and(inRange(va, r.start(), r.end()), aligned, bv.not(ok));
             named.add(new Named(r.name(), c));
@@ -145,16 +144,24 @@ public final class Queries {
     public ObligationQuery registers() {
         List<Named> named = new ArrayList<>();
         SymRegs r = enc.regs();
+        // with the MMU off the translation registers are not in use: only SCTLR and VBAR must be valid
+        BoolExpr mmuOn = bv.isSet(r.sctlrField("M"), r.sctlr());
         for (RegTerm t : registerTerms()) {
+            boolean always = t.reg() == r.names().sctlrReg() || t.reg() == vbarReg();
             for (Field f : t.layout().fields()) {
                 String where = t.reg() + "." + f.name() + " [" + f.bits() + "]";
-                if (f.kind() == FieldKind.RES0) named.add(new Named(where + " is RES0 but set", bv.isSet(f, t.value())));
-                if (f.kind() == FieldKind.RES1) named.add(new Named(where + " is RES1 but clear", bv.not(bv.fieldEq(f, t.value(), f.mask() >>> f.lsb()))));
-                for (long code : f.reserved()) named.add(new Named(where + " = " + f.format(code) + " is reserved", bv.fieldEq(f, t.value(), code)));
+                BoolExpr live = always ? bv.t() : mmuOn;
+                if (f.kind() == FieldKind.RES0) named.add(new Named(where + " is RES0 but set", bv.and(live, bv.isSet(f, t.value()))));
+                if (f.kind() == FieldKind.RES1) {
+                    named.add(new Named(where + " is RES1 but clear", bv.and(live, bv.not(bv.fieldEq(f, t.value(), f.mask() >>> f.lsb())))));
+                }
+                for (long code : f.reserved()) {
+                    named.add(new Named(where + " = " + f.format(code) + " is reserved", bv.and(live, bv.fieldEq(f, t.value(), code))));
+                }
                 if (t.layout().register().name().startsWith("MAIR") && f.name().startsWith("Attr")) {
                     List<BoolExpr> res = new ArrayList<>();
                     for (int v = 0; v < (1 << f.width()); v++) if (MemoryAttribute.decode(v).reserved()) res.add(bv.fieldEq(f, t.value(), v));
-                    named.add(new Named(where + " holds an UNPREDICTABLE attribute", bv.or(res.toArray(new BoolExpr[0]))));
+                    named.add(new Named(where + " holds an UNPREDICTABLE attribute", bv.and(live, bv.or(res.toArray(new BoolExpr[0])))));
                 }
             }
         }
@@ -163,7 +170,7 @@ public final class Queries {
         for (int i = 0; i < ranges; i++) {
             String sz = i == 0 ? "T0SZ" : "T1SZ";
             Field tg = r.tcrField(i == 0 ? "TG0" : "TG1");
-            BoolExpr live = ranges == 2 && i == 1 ? bv.not(bv.isSet(r.tcrField("EPD1"), r.tcr())) : bv.t();
+            BoolExpr live = ranges == 2 && i == 1 ? bv.and(mmuOn, bv.not(bv.isSet(r.tcrField("EPD1"), r.tcr()))) : mmuOn;
             BoolExpr fourK = bv.fieldEq(tg, r.tcr(), SymWalker.fourKEncoding(tg));
             BitVecExpr txsz = bv.get(r.tcrField(sz), r.tcr());
             BoolExpr inRange = bv.and(bv.ule(bv.num(SymWalker.MIN_TXSZ), txsz), bv.ule(txsz, bv.num(SymWalker.MAX_TXSZ)));

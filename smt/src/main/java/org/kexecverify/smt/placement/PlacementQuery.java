@@ -96,7 +96,8 @@ public final class PlacementQuery {
         BoolExpr anyHit = bv.or(named.stream().map(Named::condition).toArray(BoolExpr[]::new));
         BoolExpr bad = bv.and(bv.and(axioms.toArray(new BoolExpr[0])), anyHit);
         return new ObligationQuery(Obligation.NO_CLOBBER, bad, witness, named,
-                total + " page copies x " + objs.size() + " objects, all placements");
+                total + " page copies x " + objs.size() + " objects, "
+                        + (objs.stream().allMatch(o -> o.guarantee() == Guarantee.FIXED) ? "this placement" : "all placements the allocator allows"));
     }
 
     static BitVecExpr destination(Bv bv, PlacementPlan plan, BitVecExpr i) {
