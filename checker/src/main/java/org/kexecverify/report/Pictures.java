@@ -110,8 +110,11 @@ public final class Pictures {
     }
 
     /** The fields a fault blames, to highlight in the leaf descriptor. */
-    public static List<Field> offending(Translation t) {
+    public static List<Field> offending(Translation t, org.kexecverify.model.regime.Regime regime) {
         if (!(t instanceof Translation.Fault f)) return List.of();
+        if (f.kind() == FaultKind.PERMISSION && t.access() == AccessType.FETCH && regime.singlePrivilege()) {
+            return List.of(DescriptorBits.UXN, DescriptorBits.UXN_TABLE);   // bit 54 is XN at EL2; PXN is RES0 there
+        }
         return switch (f.kind()) {
             case TRANSLATION -> List.of(DescriptorBits.VALID, DescriptorBits.TYPE);
             case ACCESS_FLAG -> List.of(DescriptorBits.AF);
@@ -124,7 +127,7 @@ public final class Pictures {
     }
 
     /** The walk as a chain of table boxes, the last entry's set bits listed with offending ones in red. */
-    public static String walkTree(Translation t) {
+    public static String walkTree(Translation t, org.kexecverify.model.regime.Regime regime) {
         List<WalkStep> steps = t.steps();
         int boxW = 250;
         int boxH = 74;
@@ -162,7 +165,7 @@ public final class Pictures {
         }
         if (!steps.isEmpty()) {
             long d = steps.get(steps.size() - 1).descriptor();
-            List<Field> bad = offending(t);
+            List<Field> bad = offending(t, regime);
             int fx = 10;
             g.setFont(new Font("Monospaced", Font.BOLD, 11));
             g.setColor(Color.BLACK);

@@ -153,11 +153,12 @@ public final class ReportWriter {
                     .append(esc(v.explanation())).append("</p>\n");
             Translation t = rewalk(plan, cx);
             if (t != null) {
+                var regime = org.kexecverify.model.regime.Regime.parse(String.valueOf(cx.witness().get("regime")));
                 h.append("<p>The walk, level by level (offending bits in red):</p><pre>");
                 String text = t.render();
-                for (var f : Pictures.offending(t)) text = text.replace(f.name(), "\u0001" + f.name() + "\u0002");
+                for (var f : Pictures.offending(t, regime)) text = text.replace(f.name(), "\u0001" + f.name() + "\u0002");
                 h.append(esc(text).replace("\u0001", "<span class=\"bad\">").replace("\u0002", "</span>")).append("</pre>\n");
-                h.append("<div class=\"fig\">").append(Pictures.walkTree(t)).append("</div>\n");
+                h.append("<div class=\"fig\">").append(Pictures.walkTree(t, regime)).append("</div>\n");
             }
             Object tw = cx.witness().get("triggerWalk");
             if (tw != null) h.append("<p>The access that raised the exception:</p><pre>").append(esc(String.valueOf(tw))).append("</pre>\n");
