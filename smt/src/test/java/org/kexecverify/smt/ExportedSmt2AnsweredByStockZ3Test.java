@@ -2,6 +2,7 @@ package org.kexecverify.smt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,27 @@ class ExportedSmt2AnsweredByStockZ3Test {
             return "timeout";
         }
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    void bundledScenarioExportsAreAnsweredByStockZ3(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Z3), "stock z3 not installed at /usr/bin/z3");
+        Path f = Path.of("..", "scenarios", "rfc-v2-el2.yaml");
+        Assumptions.assumeTrue(Files.isRegularFile(f), "bundled scenario rfc-v2-el2.yaml not present");
+        var plan = org.kexecverify.model.scenario.ScenarioBuilders.build(org.kexecverify.model.scenario.ScenarioLoader.load(f));
+        try (SmtEngine engine = new SmtEngine(SmtOptions.DEFAULT)) {
+            List<Path> files = Smt2Export.write(engine, plan, dir, true);
+            assertFalse(files.isEmpty());
+            int sat = 0;
+            for (Path p : files) {
+                long t0 = System.nanoTime();
+                String a = runZ3(p);
+                System.out.printf("%s: %s in %d ms (%d bytes)%n", p.getFileName(), a, (System.nanoTime() - t0) / 1_000_000, Files.size(p));
+                assertTrue(a.equals("sat") || a.equals("unsat"), p + ": z3 said " + a);
+                if (a.equals("sat")) sat++;
+            }
+            assertTrue(sat > 0, "the RFC v2 EL2 design exports at least one refutable query");
+        }
     }
 
     @Test
