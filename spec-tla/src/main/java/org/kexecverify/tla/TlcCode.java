@@ -15,7 +15,11 @@ public enum TlcCode {
     SYSTEM_OUT_OF_MEMORY(1001, Kind.ERROR),
     SYSTEM_OUT_OF_MEMORY_TOO_MANY_INIT(1002, Kind.ERROR),
     SYSTEM_OUT_OF_MEMORY_LIVENESS(1003, Kind.ERROR),
+    ASSUMPTION_FALSE(2104, Kind.ERROR),
+    ASSUMPTION_EVALUATION_ERROR(2105, Kind.ERROR),
+    STATE_NOT_COMPLETELY_SPECIFIED_INITIAL(2106, Kind.ERROR),
     INVARIANT_VIOLATED_INITIAL(2107, Kind.INVARIANT_VIOLATION),
+    STATE_NOT_COMPLETELY_SPECIFIED_NEXT(2109, Kind.ERROR),
     INVARIANT_VIOLATED_BEHAVIOR(2110, Kind.INVARIANT_VIOLATION),
     INVARIANT_EVALUATION_FAILED(2111, Kind.ERROR),
     ACTION_PROPERTY_VIOLATED_BEHAVIOR(2112, Kind.INVARIANT_VIOLATION),
@@ -26,6 +30,7 @@ public enum TlcCode {
     BEHAVIOR_UP_TO_THIS_POINT(2121, Kind.TRACE_HEADER),
     BACK_TO_STATE(2122, Kind.TRACE_LOOP),
     BUG(2128, Kind.ERROR),
+    VALUE_ASSERT_FAILED(2132, Kind.ERROR),
     PARSING_FAILED2(2171, Kind.ERROR),
     STARTING(2185, Kind.INFO),
     FINISHED(2186, Kind.INFO),
@@ -70,13 +75,15 @@ public enum TlcCode {
     }
 
     /**
-     * How an arbitrary code is to be read: named codes by their kind; otherwise TLC's ranges
-     * (1000-1999 general errors, 3000-3999 parser, 4000-4999 SANY, 5000-5999 config) are errors and
-     * the rest (2xxx) informational.
+     * How an arbitrary message is to be read: named codes by their kind; otherwise a message of
+     * TLC's error classes (severity 1 error, 2 TLC bug) or in TLC's error ranges (1000-1999
+     * general, 3000-3999 parser, 4000-4999 SANY, 5000-5999 config) is an error, the rest
+     * informational.
      */
-    public static Kind kindOf(int code) {
+    public static Kind kindOf(int code, int severity) {
         TlcCode named = BY_CODE.get(code);
         if (named != null) return named.kind;
+        if (severity == 1 || severity == 2) return Kind.ERROR;
         if (code >= 1000 && code < 2000) return Kind.ERROR;
         if (code >= 3000 && code < 6000) return Kind.ERROR;
         return Kind.INFO;

@@ -10,6 +10,6 @@ package org.kexecverify.tla;
  */
 public record TlcMessage(int code, int severity, String body) {
     public TlcCode.Kind kind() {
-        return TlcCode.kindOf(code);
+        return TlcCode.kindOf(code, severity);
     }
 }
