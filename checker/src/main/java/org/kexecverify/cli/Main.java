@@ -1,7 +1,49 @@
 package org.kexecverify.cli;
 
-public final class Main {
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code kexec-verify}: decode registers, walk tables, check scenarios with the model, smt, tla
+ * and emu engines, replay counterexamples, write reports.
+ */
+@Command(name = "kexec-verify", mixinStandardHelpOptions = true, version = "kexec-verify 0.1.0",
+        description = "Tells arm64 kernel developers whether a kexec relocation design is safe.",
+        subcommands = {DecodeCommand.class, WalkCommand.class, CheckCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (try --help)");
+    }
+
     public static void main(String[] args) {
-        System.out.println("kexec-verify");
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI and returns the exit code; output goes to {@code out}, one-line errors to {@code err}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("kexec-verify: " + ex.getMessage().lines().findFirst().orElse("bad usage"));
+            return ExitCode.BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof BadInput) {
+                err.println("kexec-verify: " + ex.getMessage());
+                return ExitCode.BAD_INPUT;
+            }
+            err.println("kexec-verify: internal error: " + ex);
+            return ExitCode.INTERNAL_ERROR;
+        });
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("kexec-verify: out of memory");
+            return ExitCode.INTERNAL_ERROR;
+        }
     }
 }

@@ -1,0 +1,175 @@
+package org.kexecverify.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.kexecverify.engines.Engine;
+import org.kexecverify.engines.Engines;
+import org.kexecverify.model.plan.Phase;
+import org.kexecverify.model.plan.RelocationPlan;
+import org.kexecverify.model.verdict.Itf;
+import org.kexecverify.model.verdict.Obligation;
+import org.kexecverify.model.verdict.Verdict;
+import org.kexecverify.model.walk.WalkOptions;
+import org.kexecverify.output.OutputDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code check SCENARIO...}: decide every obligation with the chosen engines, print a table, write verdicts.json. */
+@Command(name = "check", description = "Check scenarios: prints a verdict table and writes verdicts.json (exit 0 proved, 1 refuted, 2 bad input, 3 inconclusive, 4 engines disagree).")
+public final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "scenario files or directories of *.yaml")
+    List<Path> scenarios;
+
+    @Option(names = "--engine", defaultValue = "model", description = "model, or a comma list, or all (default: ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(names = "--out", defaultValue = "target/kexec-verify", description = "output directory (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--device-fetch", defaultValue = "normal-nc", description = "CONSTRAINED UNPREDICTABLE fetch from Device memory: normal-nc or fault")
+    String deviceFetch;
+
+    @Option(names = "--quiet", description = "print only the summary line")
+    boolean quiet;
+
+    /** One scenario's results. */
+    record Result(RelocationPlan plan, List<Verdict> verdicts, List<String> disagreements) {}
+
+    @Override
+    public Integer call() throws IOException {
+        WalkOptions options = new WalkOptions(switch (deviceFetch) {
+            case "normal-nc" -> WalkOptions.DeviceFetch.AS_NORMAL_NON_CACHEABLE;
+            case "fault" -> WalkOptions.DeviceFetch.PERMISSION_FAULT;
+            default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
+        }, false);
+        List<Engine> engines = Engines.select(engine, options);
+        List<RelocationPlan> plans = new ArrayList<>();
+        for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
+
+        List<Result> results = new ArrayList<>();
+        for (RelocationPlan plan : plans) {
+            List<Verdict> vs = new ArrayList<>();
+            for (Engine e : engines) vs.addAll(e.check(plan));
+            results.add(new Result(plan, vs, disagreements(vs)));
+        }
+
+        OutputDir dir = new OutputDir(out);
+        dir.removeStale(".itf.json", "verdicts.json");
+        Map<Verdict, String> cxFiles = new LinkedHashMap<>();
+        for (Result r : results) {
+            for (Verdict v : r.verdicts()) {
+                if (v instanceof Verdict.Refuted ref) {
+                    String name = r.plan().scenario().name() + "." + v.obligation().name() + "." + v.stats().engine() + ".itf.json";
+                    dir.write(name, Itf.write(ref.counterexample()));
+                    cxFiles.put(v, name);
+                }
+            }
+        }
+        dir.write("verdicts.json", json(results, cxFiles));
+
+        PrintWriter w = spec.commandLine().getOut();
+        boolean refuted = false;
+        boolean inconclusive = false;
+        boolean disagree = false;
+        for (Result r : results) {
+            if (!quiet) w.print(table(r));
+            for (Verdict v : r.verdicts()) {
+                refuted |= v instanceof Verdict.Refuted;
+                inconclusive |= v instanceof Verdict.Inconclusive;
+            }
+            disagree |= !r.disagreements().isEmpty();
+        }
+        int code = disagree ? ExitCode.INTERNAL_ERROR : refuted ? ExitCode.REFUTED : inconclusive ? ExitCode.INCONCLUSIVE : ExitCode.PROVED;
+        w.printf("%d scenario(s), engines %s: %s; outputs in %s%n", results.size(), engine,
+                code == 0 ? "all obligations proved" : code == 1 ? "refuted" : code == 3 ? "inconclusive" : "ENGINES DISAGREE (internal error)", out);
+        w.flush();
+        return code;
+    }
+
+    static List<String> disagreements(List<Verdict> vs) {
+        Map<Obligation, List<Verdict>> by = new EnumMap<>(Obligation.class);
+        for (Verdict v : vs) by.computeIfAbsent(v.obligation(), k -> new ArrayList<>()).add(v);
+        List<String> out = new ArrayList<>();
+        by.forEach((o, list) -> {
+            List<Verdict> decided = list.stream().filter(v -> !(v instanceof Verdict.Inconclusive)).toList();
+            if (decided.stream().map(Verdict::outcome).distinct().count() > 1) {
+                StringBuilder sb = new StringBuilder(o.name() + ":");
+                decided.forEach(v -> sb.append(' ').append(v.stats().engine()).append('=').append(v.outcome()));
+                out.add(sb.toString());
+            }
+        });
+        return out;
+    }
+
+    static String table(Result r) {
+        StringBuilder sb = new StringBuilder();
+        RelocationPlan p = r.plan();
+        sb.append(String.format("%n== %s (%s) -- %s%n", p.scenario().name(), p.scenario().file(), p.scenario().description()));
+        for (Phase ph : p.phases()) {
+            sb.append("   phase: ").append(ph.name()).append(" [").append(ph.regs().regime().displayName())
+                    .append(ph.regs().mmuOn() ? ", MMU on" : ", MMU off").append("]\n");
+        }
+        sb.append(String.format("   %-24s %-6s %-13s %8s  %s%n", "obligation", "engine", "verdict", "ms", "explanation"));
+        for (Verdict v : r.verdicts()) {
+            String expl = v.explanation().replace('\n', ' ');
+            if (expl.length() > 400) expl = expl.substring(0, 397) + "...";
+            sb.append(String.format("   %-24s %-6s %-13s %8d  %s%n", v.obligation(), v.stats().engine(), v.outcome(), v.stats().millis(), expl));
+        }
+        for (String d : r.disagreements()) sb.append("   ENGINES DISAGREE: ").append(d).append('\n');
+        return sb.toString();
+    }
+
+    static String json(List<Result> results, Map<Verdict, String> cxFiles) throws IOException {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = m.createObjectNode();
+        root.put("tool", "kexec-verify");
+        ArrayNode arr = root.putArray("scenarios");
+        for (Result r : results) {
+            ObjectNode s = arr.addObject();
+            s.put("name", r.plan().scenario().name());
+            s.put("file", r.plan().scenario().file());
+            s.put("design", r.plan().design());
+            s.put("bootRegime", r.plan().scenario().regime().cliName());
+            ArrayNode phases = s.putArray("phases");
+            for (Phase ph : r.plan().phases()) {
+                ObjectNode po = phases.addObject();
+                po.put("name", ph.name());
+                po.put("regime", ph.regs().regime().cliName());
+                po.put("mmu", ph.regs().mmuOn());
+                po.put("entryStep", ph.entryStep());
+            }
+            ArrayNode vs = s.putArray("verdicts");
+            for (Verdict v : r.verdicts()) {
+                ObjectNode o = vs.addObject();
+                o.put("obligation", v.obligation().name());
+                o.put("engine", v.stats().engine());
+                o.put("outcome", v.outcome());
+                o.put("explanation", v.explanation());
+                o.put("millis", v.stats().millis());
+                o.put("checked", v.stats().checked());
+                o.put("unit", v.stats().unit());
+                if (cxFiles.containsKey(v)) o.put("counterexample", cxFiles.get(v));
+            }
+            ArrayNode d = s.putArray("disagreements");
+            r.disagreements().forEach(d::add);
+        }
+        return m.writeValueAsString(root);
+    }
+}

@@ -1,0 +1,48 @@
+package org.kexecverify.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.kexecverify.model.plan.RelocationPlan;
+import org.kexecverify.model.scenario.Scenario;
+import org.kexecverify.model.scenario.ScenarioBuilders;
+import org.kexecverify.model.scenario.ScenarioError;
+import org.kexecverify.model.scenario.ScenarioLoader;
+
+/** Loads scenario files (a directory means every *.yaml in it, sorted) and builds their plans. */
+public final class Scenarios {
+    private Scenarios() {}
+
+    public static List<Path> expand(List<Path> args) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : args) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(out::add);
+                } catch (IOException e) {
+                    throw new BadInput(p + ": cannot list directory");
+                }
+            } else if (!Files.exists(p)) {
+                throw new BadInput(p + ": no such file");
+            } else {
+                out.add(p);
+            }
+        }
+        if (out.isEmpty()) throw new BadInput("no scenario files given (a directory needs *.yaml files)");
+        return out;
+    }
+
+    public static RelocationPlan plan(Path file) {
+        try {
+            Scenario s = ScenarioLoader.load(file);
+            return ScenarioBuilders.build(s);
+        } catch (ScenarioError e) {
+            throw new BadInput(e.oneLine());
+        } catch (StackOverflowError e) {
+            throw new BadInput(file + ": -: structure too deep");
+        }
+    }
+}

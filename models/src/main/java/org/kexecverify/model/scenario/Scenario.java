@@ -1,0 +1,34 @@
+package org.kexecverify.model.scenario;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.kexecverify.model.mem.RamRange;
+import org.kexecverify.model.reg.SysReg;
+import org.kexecverify.model.regime.Regime;
+
+/**
+ * What a reviewer writes: the CPU's boot regime and system-register values, RAM, the kimage
+ * segments, where control pages, code, vectors and the kimage struct live, and how the tables are
+ * built. Immutable; {@link ScenarioBuilders} turns it into memory and a relocation plan.
+ */
+public record Scenario(String name, String description, String file, Regime regime, Map<SysReg, Long> registers,
+                       List<RamRange> ram, List<Segment> segments, Placement placement, TableSpec tables) {
+    public Scenario {
+        registers = Map.copyOf(registers);
+        ram = List.copyOf(ram);
+        segments = List.copyOf(segments);
+    }
+
+    public Optional<Long> register(SysReg r) {
+        return Optional.ofNullable(registers.get(r));
+    }
+
+    public long register(SysReg r, long dflt) {
+        return registers.getOrDefault(r, dflt);
+    }
+
+    public long totalSegmentBytes() {
+        return segments.stream().mapToLong(Segment::size).sum();
+    }
+}

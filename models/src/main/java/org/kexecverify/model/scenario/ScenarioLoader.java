@@ -1,0 +1,319 @@
+package org.kexecverify.model.scenario;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.kexecverify.model.desc.Pgprot;
+import org.kexecverify.model.mem.RamRange;
+import org.kexecverify.model.reg.SysReg;
+import org.kexecverify.model.regime.Regime;
+
+/**
+ * Reads a scenario YAML file (format in README.md, schema in {@code scenario.schema.json}) and
+ * validates every field: unknown keys, wrong types, sizes past 2^64, misaligned or overlapping
+ * addresses are {@link ScenarioError}s naming the file and field path.
+ */
+public final class ScenarioLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final BigInteger LIMIT = BigInteger.ONE.shiftLeft(64);
+    private static final Pattern SIZE = Pattern.compile("(?i)^\\s*(0x[0-9a-f_]+|[0-9_]+)\\s*(k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|p|pib)?\\s*$");
+    /** Scenario files larger than this are rejected before parsing. */
+    public static final long MAX_FILE_BYTES = 4L << 20;
+
+    private ScenarioLoader() {}
+
+    public static Scenario load(Path file) throws ScenarioError {
+        String f = file.toString();
+        String text;
+        try {
+            if (Files.isDirectory(file)) throw new ScenarioError(f, "-", "is a directory, not a scenario file");
+            if (Files.size(file) > MAX_FILE_BYTES) throw new ScenarioError(f, "-", "file larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
+            text = Files.readString(file);
+        } catch (IOException | RuntimeException e) {
+            throw new ScenarioError(f, "-", "cannot read (" + e.getClass().getSimpleName() + ")");
+        }
+        return parse(f, text);
+    }
+
+    public static Scenario parse(String f, String text) throws ScenarioError {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            String loc = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ScenarioError(f, "-", "not valid YAML" + loc + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException | RuntimeException e) {
+            throw new ScenarioError(f, "-", "not valid YAML (" + e.getClass().getSimpleName() + ")");
+        }
+        if (root == null || !root.isObject()) throw new ScenarioError(f, "-", "top level must be a mapping");
+        allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables"));
+
+        String name = text(f, "name", root.get("name"), true);
+        String description = root.has("description") ? text(f, "description", root.get("description"), false) : "";
+        Regime regime;
+        String rt = text(f, "regime", root.get("regime"), true);
+        try {
+            regime = Regime.parse(rt);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioError(f, "regime", e.getMessage());
+        }
+
+        Map<SysReg, Long> regs = new EnumMap<>(SysReg.class);
+        if (root.has("dump")) {
+            String d = text(f, "dump", root.get("dump"), true);
+            try {
+                for (RegisterDump.Entry e : RegisterDump.parse(d).entries()) regs.put(e.register(), e.value());
+            } catch (RegisterDump.DumpError e) {
+                throw new ScenarioError(f, "dump (line " + e.line() + ")", e.getMessage());
+            }
+        }
+        JsonNode rn = root.get("registers");
+        if (rn != null) {
+            if (!rn.isObject()) throw new ScenarioError(f, "registers", "must be a mapping REGISTER: value");
+            Iterator<Map.Entry<String, JsonNode>> it = rn.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                SysReg r;
+                try {
+                    r = SysReg.parse(e.getKey());
+                } catch (IllegalArgumentException ex) {
+                    throw new ScenarioError(f, "registers." + e.getKey(), ex.getMessage());
+                }
+                regs.put(r, number(f, "registers." + e.getKey(), e.getValue()));
+            }
+        }
+
+        List<RamRange> ram = new ArrayList<>();
+        JsonNode rams = require(f, "ram", root.get("ram"));
+        if (!rams.isArray() || rams.isEmpty()) throw new ScenarioError(f, "ram", "must be a non-empty list of {base, size}");
+        for (int i = 0; i < rams.size(); i++) {
+            String p = "ram[" + i + "]";
+            JsonNode n = rams.get(i);
+            if (!n.isObject()) throw new ScenarioError(f, p, "must be a mapping {base, size}");
+            allowOnly(f, p, n, Set.of("base", "size"));
+            long base = number(f, p + ".base", require(f, p + ".base", n.get("base")));
+            long size = size(f, p + ".size", require(f, p + ".size", n.get("size")));
+            pageAligned(f, p + ".base", base);
+            pageAligned(f, p + ".size", size);
+            if (size == 0) throw new ScenarioError(f, p + ".size", "must be positive");
+            if (Long.compareUnsigned(base + size - 1, base) < 0) throw new ScenarioError(f, p, "range wraps past 2^64");
+            RamRange r = new RamRange(base, size);
+            for (RamRange o : ram) {
+                if (overlaps(o.base(), o.size(), base, size)) throw new ScenarioError(f, p, "overlaps an earlier RAM range");
+            }
+            ram.add(r);
+        }
+
+        List<Segment> segments = new ArrayList<>();
+        JsonNode kimage = require(f, "kimage", root.get("kimage"));
+        if (!kimage.isObject()) throw new ScenarioError(f, "kimage", "must be a mapping with 'segments'");
+        allowOnly(f, "kimage", kimage, Set.of("segments"));
+        JsonNode segs = require(f, "kimage.segments", kimage.get("segments"));
+        if (!segs.isArray() || segs.isEmpty()) throw new ScenarioError(f, "kimage.segments", "must be a non-empty list of {name, size, dest}");
+        for (int i = 0; i < segs.size(); i++) {
+            String p = "kimage.segments[" + i + "]";
+            JsonNode n = segs.get(i);
+            if (!n.isObject()) throw new ScenarioError(f, p, "must be a mapping {name, size, dest}");
+            allowOnly(f, p, n, Set.of("name", "size", "dest"));
+            String sn = text(f, p + ".name", n.get("name"), true);
+            long size = size(f, p + ".size", require(f, p + ".size", n.get("size")));
+            long dest = number(f, p + ".dest", require(f, p + ".dest", n.get("dest")));
+            if (size == 0) throw new ScenarioError(f, p + ".size", "must be positive");
+            pageAligned(f, p + ".dest", dest);
+            long bytes = ((size + 4095) >>> 12) << 12;
+            if (bytes == 0 || Long.compareUnsigned(dest + bytes - 1, dest) < 0) throw new ScenarioError(f, p, "segment wraps past 2^64");
+            if (ram.stream().noneMatch(r -> r.containsRange(dest, bytes))) {
+                throw new ScenarioError(f, p, String.format("destination [0x%x, 0x%x) is not inside one RAM range", dest, dest + bytes));
+            }
+            for (Segment o : segments) {
+                if (overlaps(o.destination(), o.pages() * 4096, dest, bytes)) {
+                    throw new ScenarioError(f, p + ".dest", "overlaps segment '" + o.name() + "'");
+                }
+            }
+            segments.add(new Segment(sn, size, dest));
+        }
+
+        JsonNode pl = require(f, "placement", root.get("placement"));
+        if (!pl.isObject()) throw new ScenarioError(f, "placement", "must be a mapping");
+        allowOnly(f, "placement", pl, Set.of("control_pages", "table_pages", "sources", "kimage", "old_kernel", "hyp_stub_vectors", "kernel_vectors"));
+        long control = ramAddress(f, "placement.control_pages", pl, ram, true);
+        long tablePages = pl.has("table_pages") ? ramAddress(f, "placement.table_pages", pl, ram, true) : -1;
+        long sources = ramAddress(f, "placement.sources", pl, ram, true);
+        long kimageAt = ramAddress(f, "placement.kimage", pl, ram, false);
+        if ((kimageAt & 7) != 0) throw new ScenarioError(f, "placement.kimage", "struct kimage must be 8-byte aligned");
+        JsonNode ok = require(f, "placement.old_kernel", pl.get("old_kernel"));
+        if (!ok.isObject()) throw new ScenarioError(f, "placement.old_kernel", "must be a mapping {base, size}");
+        allowOnly(f, "placement.old_kernel", ok, Set.of("base", "size"));
+        long okBase = number(f, "placement.old_kernel.base", require(f, "placement.old_kernel.base", ok.get("base")));
+        long okSize = size(f, "placement.old_kernel.size", require(f, "placement.old_kernel.size", ok.get("size")));
+        pageAligned(f, "placement.old_kernel.base", okBase);
+        if (ram.stream().noneMatch(r -> r.containsRange(okBase, okSize))) throw new ScenarioError(f, "placement.old_kernel", "not inside one RAM range");
+        long stub = pl.has("hyp_stub_vectors") ? number(f, "placement.hyp_stub_vectors", pl.get("hyp_stub_vectors")) : okBase + 0x1000;
+        if ((stub & 0x7ff) != 0) throw new ScenarioError(f, "placement.hyp_stub_vectors", "vectors must be 2 KB aligned");
+        long kvec = pl.has("kernel_vectors") ? number(f, "placement.kernel_vectors", pl.get("kernel_vectors")) : 0xffff800010010800L;
+        if ((kvec & 0x7ff) != 0) throw new ScenarioError(f, "placement.kernel_vectors", "vectors must be 2 KB aligned");
+        Placement placement = new Placement(control, tablePages, sources, kimageAt, okBase, okSize, stub, kvec);
+
+        JsonNode tn = require(f, "tables", root.get("tables"));
+        if (!tn.isObject()) throw new ScenarioError(f, "tables", "must be a mapping with 'builder'");
+        allowOnly(f, "tables", tn, Set.of("builder", "options", "mappings", "entries"));
+        String builder = text(f, "tables.builder", tn.get("builder"), true);
+        if (!ScenarioBuilders.NAMES.contains(builder)) {
+            throw new ScenarioError(f, "tables.builder", "unknown builder '" + builder + "' (known: " + String.join(", ", ScenarioBuilders.NAMES) + ")");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        JsonNode on = tn.get("options");
+        if (on != null) {
+            if (!on.isObject()) throw new ScenarioError(f, "tables.options", "must be a mapping");
+            Iterator<Map.Entry<String, JsonNode>> it = on.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!ScenarioBuilders.OPTIONS.contains(e.getKey())) {
+                    throw new ScenarioError(f, "tables.options." + e.getKey(), "unknown option (known: " + String.join(", ", ScenarioBuilders.OPTIONS) + ")");
+                }
+                if (!e.getValue().isValueNode()) throw new ScenarioError(f, "tables.options." + e.getKey(), "must be a scalar");
+                options.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        List<TableSpec.Mapping> mappings = new ArrayList<>();
+        JsonNode mn = tn.get("mappings");
+        if (mn != null) {
+            if (!mn.isArray()) throw new ScenarioError(f, "tables.mappings", "must be a list");
+            for (int i = 0; i < mn.size(); i++) {
+                String p = "tables.mappings[" + i + "]";
+                JsonNode n = mn.get(i);
+                if (!n.isObject()) throw new ScenarioError(f, p, "must be a mapping {va, pa, size, prot|attrs}");
+                allowOnly(f, p, n, Set.of("va", "pa", "size", "prot", "attrs"));
+                long va = number(f, p + ".va", require(f, p + ".va", n.get("va")));
+                long pa = n.has("pa") ? number(f, p + ".pa", n.get("pa")) : va;
+                long size = n.has("size") ? size(f, p + ".size", n.get("size")) : 4096;
+                pageAligned(f, p + ".va", va);
+                pageAligned(f, p + ".pa", pa);
+                if (size > (1L << 40)) throw new ScenarioError(f, p + ".size", "page-by-page explicit mappings are limited to 1 TiB");
+                long attrs;
+                if (n.has("prot") == n.has("attrs")) throw new ScenarioError(f, p, "give exactly one of 'prot' (a Linux pgprot) or 'attrs' (raw bits)");
+                if (n.has("prot")) {
+                    try {
+                        attrs = Pgprot.parse(n.get("prot").asText()).bits();
+                    } catch (IllegalArgumentException e) {
+                        throw new ScenarioError(f, p + ".prot", e.getMessage());
+                    }
+                } else {
+                    attrs = number(f, p + ".attrs", n.get("attrs"));
+                }
+                mappings.add(new TableSpec.Mapping(p, va, pa, size, attrs));
+            }
+        }
+        List<TableSpec.RawEntry> entries = new ArrayList<>();
+        JsonNode en = tn.get("entries");
+        if (en != null) {
+            if (!en.isArray()) throw new ScenarioError(f, "tables.entries", "must be a list");
+            for (int i = 0; i < en.size(); i++) {
+                String p = "tables.entries[" + i + "]";
+                JsonNode n = en.get(i);
+                if (!n.isObject()) throw new ScenarioError(f, p, "must be a mapping {address, value}");
+                allowOnly(f, p, n, Set.of("address", "value"));
+                long a = number(f, p + ".address", require(f, p + ".address", n.get("address")));
+                if ((a & 7) != 0) throw new ScenarioError(f, p + ".address", "descriptor address must be 8-byte aligned");
+                if (ram.stream().noneMatch(r -> r.contains(a))) throw new ScenarioError(f, p + ".address", "outside RAM");
+                entries.add(new TableSpec.RawEntry(p, a, number(f, p + ".value", require(f, p + ".value", n.get("value")))));
+            }
+        }
+        return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries));
+    }
+
+    // ---- field helpers --------------------------------------------------------------------------
+
+    private static void allowOnly(String f, String path, JsonNode n, Set<String> keys) throws ScenarioError {
+        Iterator<String> it = n.fieldNames();
+        while (it.hasNext()) {
+            String k = it.next();
+            if (!keys.contains(k)) throw new ScenarioError(f, (path.isEmpty() ? "" : path + ".") + k, "unknown field");
+        }
+    }
+
+    private static JsonNode require(String f, String path, JsonNode n) throws ScenarioError {
+        if (n == null || n.isNull()) throw new ScenarioError(f, path, "missing");
+        return n;
+    }
+
+    private static String text(String f, String path, JsonNode n, boolean required) throws ScenarioError {
+        if (n == null || n.isNull()) {
+            if (required) throw new ScenarioError(f, path, "missing");
+            return "";
+        }
+        if (!n.isTextual()) throw new ScenarioError(f, path, "must be a string");
+        if (required && n.asText().isBlank()) throw new ScenarioError(f, path, "must not be empty");
+        return n.asText();
+    }
+
+    /** An unsigned 64-bit number: YAML int or string in hex/binary/decimal. */
+    static long number(String f, String path, JsonNode n) throws ScenarioError {
+        BigInteger v;
+        if (n.isIntegralNumber()) {
+            v = n.bigIntegerValue();
+        } else if (n.isTextual()) {
+            String t = n.asText().trim().replace("_", "");
+            try {
+                if (t.startsWith("0x") || t.startsWith("0X")) v = new BigInteger(t.substring(2), 16);
+                else if (t.startsWith("0b") || t.startsWith("0B")) v = new BigInteger(t.substring(2), 2);
+                else v = new BigInteger(t);
+            } catch (NumberFormatException e) {
+                throw new ScenarioError(f, path, "value '" + n.asText() + "' is not a number");
+            }
+        } else {
+            throw new ScenarioError(f, path, "must be a number, got " + n.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        if (v.signum() < 0) throw new ScenarioError(f, path, "must not be negative");
+        if (v.compareTo(LIMIT) >= 0) throw new ScenarioError(f, path, "value " + v.toString(16) + " (hex) is wider than 64 bits");
+        return v.longValue();
+    }
+
+    /** A size: number of bytes, or with a K/M/G/T/P suffix (binary units). */
+    static long size(String f, String path, JsonNode n) throws ScenarioError {
+        if (n.isIntegralNumber()) return number(f, path, n);
+        if (!n.isTextual()) throw new ScenarioError(f, path, "must be a size such as 25M, 4G or 0x1000");
+        Matcher m = SIZE.matcher(n.asText());
+        if (!m.matches()) throw new ScenarioError(f, path, "value '" + n.asText() + "' is not a size (e.g. 25M, 4G, 0x1000)");
+        String num = m.group(1).replace("_", "");
+        BigInteger v = num.toLowerCase(Locale.ROOT).startsWith("0x") ? new BigInteger(num.substring(2), 16) : new BigInteger(num);
+        String unit = m.group(2) == null ? "" : m.group(2).substring(0, 1).toLowerCase(Locale.ROOT);
+        int shift = switch (unit) {
+            case "k" -> 10; case "m" -> 20; case "g" -> 30; case "t" -> 40; case "p" -> 50; default -> 0;
+        };
+        v = v.shiftLeft(shift);
+        if (v.compareTo(LIMIT) >= 0) throw new ScenarioError(f, path, "size '" + n.asText() + "' is past 2^64");
+        return v.longValue();
+    }
+
+    private static void pageAligned(String f, String path, long v) throws ScenarioError {
+        if ((v & 0xfff) != 0) throw new ScenarioError(f, path, String.format("0x%x is not 4 KB aligned", v));
+    }
+
+    private static long ramAddress(String f, String path, JsonNode parent, List<RamRange> ram, boolean page) throws ScenarioError {
+        String key = path.substring(path.lastIndexOf('.') + 1);
+        long v = number(f, path, require(f, path, parent.get(key)));
+        if (page) pageAligned(f, path, v);
+        if (ram.stream().noneMatch(r -> r.contains(v))) throw new ScenarioError(f, path, String.format("0x%x is outside RAM", v));
+        return v;
+    }
+
+    static boolean overlaps(long a, long alen, long b, long blen) {
+        return Long.compareUnsigned(a, b + blen) < 0 && Long.compareUnsigned(b, a + alen) < 0;
+    }
+}

@@ -1,0 +1,19 @@
+package org.kexecverify.model.verdict;
+
+/** The named properties a kexec relocation design must satisfy: the product's vocabulary. */
+public enum Obligation {
+    REGISTERS_VALID("RES0/RES1 respected, no reserved encodings, T0SZ in range, PS covers every table and output address, TTBR aligned"),
+    IDMAP_COVERS_CODE("every instruction executed after the MMU-on write translates VA==PA, executable in the active regime, Normal memory"),
+    VECTORS_EXECUTABLE("the vector entries that can be taken at the current EL translate and are executable, so a fault cannot loop"),
+    DATA_ACCESSIBLE("entry lists and sources readable, destinations writable, at the addresses the code uses"),
+    NO_CLOBBER("no copy overwrites a page still needed: tables, code, vectors, lists, unread sources, kimage fields not yet read"),
+    NO_HANG_AFTER_MMU_ON("from the SCTLR write, execution always reaches the jump to the new kernel"),
+    COHERENT_HANDOFF("when the new kernel starts with the MMU off, every destination line is clean to PoC and the I-cache holds nothing stale"),
+    TLB_CLEAN_BEFORE_ENABLE("no stale TLB entry can translate an access after the enable");
+
+    private final String meaning;
+
+    Obligation(String meaning) { this.meaning = meaning; }
+
+    public String meaning() { return meaning; }
+}
