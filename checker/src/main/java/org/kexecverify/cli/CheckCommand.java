@@ -22,6 +22,8 @@ import org.kexecverify.model.verdict.Obligation;
 import org.kexecverify.model.verdict.Verdict;
 import org.kexecverify.model.walk.WalkOptions;
 import org.kexecverify.output.OutputDir;
+import org.kexecverify.report.ReportWriter;
+import org.kexecverify.report.ScenarioResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,6 +51,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the summary line")
     boolean quiet;
 
+    @Option(names = "--report", description = "also write report.html and report.md")
+    boolean report;
+
     /** One scenario's results. */
     record Result(RelocationPlan plan, List<Verdict> verdicts, List<String> disagreements) {}
 
@@ -59,7 +64,7 @@ public final class CheckCommand implements Callable<Integer> {
             case "fault" -> WalkOptions.DeviceFetch.PERMISSION_FAULT;
             default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
         }, false);
-        List<Engine> engines = Engines.select(engine, options);
+        List<Engine> engines = Engines.select(engine, options, org.kexecverify.output.TerminalProgress.forCli(quiet));
         List<RelocationPlan> plans = new ArrayList<>();
         for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
 
@@ -83,6 +88,12 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         dir.write("verdicts.json", json(results, cxFiles));
+        if (report) {
+            dir.removeStale("report.html", "report.md");
+            List<ScenarioResult> rs = new ArrayList<>();
+            for (Result r : results) rs.add(new ScenarioResult(r.plan(), r.verdicts(), r.disagreements(), Map.of()));
+            ReportWriter.write(rs, dir);
+        }
 
         PrintWriter w = spec.commandLine().getOut();
         boolean refuted = false;

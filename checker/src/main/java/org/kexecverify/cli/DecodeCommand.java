@@ -84,7 +84,10 @@ public final class DecodeCommand implements Callable<Integer> {
         try {
             text = Files.readString(file);
         } catch (IOException | RuntimeException e) {
-            throw new BadInput("decode: --dump: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.charset.MalformedInputException ? "not UTF-8 text" : "I/O error";
+            throw new BadInput("decode: --dump: cannot read " + file + " (" + why + ")");
         }
         try {
             return RegisterDump.parse(text);

@@ -12,8 +12,8 @@ import org.kexecverify.model.walk.WalkOptions;
 public final class ModelEngineAdapter implements Engine {
     private final ModelEngine engine;
 
-    public ModelEngineAdapter(WalkOptions options) {
-        this.engine = new ModelEngine(options);
+    public ModelEngineAdapter(WalkOptions options, org.kexecverify.model.progress.Progress progress) {
+        this.engine = new ModelEngine(options, progress);
     }
 
     @Override

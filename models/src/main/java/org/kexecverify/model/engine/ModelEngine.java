@@ -39,9 +39,15 @@ public final class ModelEngine {
             Obligation.VECTORS_EXECUTABLE, Obligation.DATA_ACCESSIBLE, Obligation.NO_CLOBBER);
 
     private final WalkOptions options;
+    private final org.kexecverify.model.progress.Progress progress;
+
+    public ModelEngine(WalkOptions options, org.kexecverify.model.progress.Progress progress) {
+        this.options = options;
+        this.progress = progress;
+    }
 
     public ModelEngine(WalkOptions options) {
-        this.options = options;
+        this(options, org.kexecverify.model.progress.Progress.NONE);
     }
 
     public ModelEngine() {
@@ -61,6 +67,7 @@ public final class ModelEngine {
         out.add(vectorsExecutable(plan));
         out.add(dataAccessible(plan));
         out.add(noClobber(plan));
+        progress.done();
         return out;
     }
 
@@ -72,7 +79,7 @@ public final class ModelEngine {
     private Failure checkRegion(RelocationPlan plan, Phase phase, Region r, boolean fetch, long[] counter) {
         for (long off = 0; off < r.size(); off += 4096) {
             long va = r.va() + off;
-            counter[0]++;
+            if ((++counter[0] & 0xfff) == 0) progress.update(plan.scenario().name() + " model walk", counter[0], -1, "pages");
             Translation t = Walker.translate(phase.regs(), plan.memory(), va, r.access(), 8, options);
             String why = judge(t, r.pa() + off, r, fetch);
             if (why != null) return new Failure(phase, r, t, why);
