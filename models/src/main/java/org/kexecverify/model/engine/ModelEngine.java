@@ -199,7 +199,8 @@ public final class ModelEngine {
         }
         Map<String, Object> w = new LinkedHashMap<>();
         w.put("findings", errors);
-        return new Verdict.Refuted(Obligation.REGISTERS_VALID, String.join("; ", errors),
+        String expl = String.join("; ", errors) + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings));
+        return new Verdict.Refuted(Obligation.REGISTERS_VALID, expl,
                 cx(plan, Obligation.REGISTERS_VALID, w, List.of(new Counterexample.State("registers", "UNKNOWN", Map.of("findings", (long) errors.size())))), st);
     }
 

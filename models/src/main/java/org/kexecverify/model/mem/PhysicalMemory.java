@@ -11,7 +11,7 @@ import java.util.Map;
  * SCTLR_ELx.EE=0 read them. Accesses outside every RAM range are reported by {@link #isRam}; the
  * memory itself does not fault (callers decide what an access outside RAM means).
  */
-public final class PhysicalMemory {
+public final class PhysicalMemory implements DescriptorSource {
     public static final int PAGE_SHIFT = 12;
     public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
     private static final int WORDS = (int) (PAGE_SIZE / 8);
@@ -40,6 +40,7 @@ public final class PhysicalMemory {
         return false;
     }
 
+    @Override
     public boolean isRam(long pa, long len) {
         for (RamRange r : ram) if (r.containsRange(pa, len)) return true;
         return false;
@@ -55,7 +56,11 @@ public final class PhysicalMemory {
         return new PhysicalMemory(ram, m);
     }
 
-    /** The page's words, or null if never written (reads as zero). For fast paths; do not keep. */
+    /**
+     * The page's words, or null if never written (reads as zero). The array of a page is stable for
+     * the life of this memory once allocated (writes and {@link #copyPage} update it in place), so fast
+     * paths such as the emulator may keep it.
+     */
     public long[] pageOrNull(long pfn) { return pages.get(pfn); }
 
     /** The page's words, allocated on first use. For fast paths. */
@@ -63,6 +68,7 @@ public final class PhysicalMemory {
         return pages.computeIfAbsent(pfn, k -> new long[WORDS]);
     }
 
+    @Override
     public long read64(long pa) {
         if ((pa & 7) == 0) {
             long[] p = pages.get(pa >>> PAGE_SHIFT);
@@ -112,10 +118,11 @@ public final class PhysicalMemory {
     /** Copies one page's contents (used by the relocation models). */
     public void copyPage(long dstPa, long srcPa) {
         long[] src = pages.get(srcPa >>> PAGE_SHIFT);
+        long[] dst = pages.get(dstPa >>> PAGE_SHIFT);
         if (src == null) {
-            pages.remove(dstPa >>> PAGE_SHIFT);
+            if (dst != null) java.util.Arrays.fill(dst, 0);
         } else {
-            pages.put(dstPa >>> PAGE_SHIFT, src.clone());
+            System.arraycopy(src, 0, pageForWrite(dstPa >>> PAGE_SHIFT), 0, WORDS);
         }
     }
 

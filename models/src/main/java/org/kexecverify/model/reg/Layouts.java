@@ -376,41 +376,48 @@ public final class Layouts {
         };
     }
 
+    /** ISS fields of Instruction and Data Aborts (ESR_ELx.EC 0x20, 0x21, 0x24, 0x25) and of HVC/SVC/SMC. */
+    public static final class Iss {
+        private Iss() {}
+
+        public static final Field IFSC = Field.value("IFSC", 5, 0, "instruction fault status code", Layouts::faultStatus);
+        public static final Field DFSC = Field.value("DFSC", 5, 0, "data fault status code", Layouts::faultStatus);
+        public static final Field WNR = Field.bit("WnR", 6, "write not read", Meaning.flag("caused by a write", "caused by a read"));
+        public static final Field S1PTW = Field.bit("S1PTW", 7, "stage-2 fault on a stage-1 walk");
+        public static final Field CM = Field.bit("CM", 8, "cache maintenance", Meaning.flag("caused by cache maintenance", "not cache maintenance"));
+        public static final Field EA = Field.bit("EA", 9, "external abort type");
+        public static final Field FNV = Field.bit("FnV", 10, "FAR not valid", Meaning.flag("FAR_ELx is not valid", "FAR_ELx holds the faulting VA"));
+        public static final Field SET = Field.value("SET", 12, 11, "synchronous error type", Meaning.NONE);
+        public static final Field VNCR = Field.bit("VNCR", 13, "VNCR_EL2 access");
+        public static final Field AR = Field.bit("AR", 14, "acquire/release");
+        public static final Field SF = Field.bit("SF", 15, "64-bit register transfer");
+        public static final Field SRT = Field.value("SRT", 20, 16, "syndrome register transfer", v -> "X" + v);
+        public static final Field SSE = Field.bit("SSE", 21, "syndrome sign extend");
+        public static final Field SAS = Field.value("SAS", 23, 22, "syndrome access size", Meaning.table("byte", "halfword", "word", "doubleword"));
+        public static final Field ISV = Field.bit("ISV", 24, "instruction syndrome valid", Meaning.flag("ISS[23:14] valid", "ISS[23:14] not valid"));
+        public static final Field IMM16 = Field.value("imm16", 15, 0, "immediate of the HVC/SVC/SMC", v -> "#" + v);
+
+        public static final List<Field> INSTRUCTION_ABORT = List.of(IFSC, S1PTW, EA, FNV, SET);
+        public static final List<Field> DATA_ABORT = List.of(DFSC, WNR, S1PTW, CM, EA, FNV, SET, VNCR, AR, SF, SRT, SSE, SAS, ISV);
+        public static final List<Field> CALL = List.of(IMM16);
+    }
+
+    /** ESR_ELx.EC, the exception class: shared by the ESR layouts and the ISS selection. */
+    public static final Field ESR_EC = Field.value("EC", 31, 26, "exception class", Layouts::exceptionClass);
+
     private static List<Field> issFields(long esr) {
-        long ec = (esr >>> 26) & 0x3f;
-        List<Field> out = new ArrayList<>();
-        if (ec == 0x20 || ec == 0x21) {
-            out.add(Field.value("IFSC", 5, 0, "instruction fault status code", Layouts::faultStatus));
-            out.add(Field.bit("S1PTW", 7, "stage-2 fault on a stage-1 walk"));
-            out.add(Field.bit("EA", 9, "external abort type"));
-            out.add(Field.bit("FnV", 10, "FAR not valid", Meaning.flag("FAR_ELx is not valid", "FAR_ELx holds the faulting VA")));
-            out.add(Field.value("SET", 12, 11, "synchronous error type", Meaning.NONE));
-        } else if (ec == 0x24 || ec == 0x25) {
-            out.add(Field.value("DFSC", 5, 0, "data fault status code", Layouts::faultStatus));
-            out.add(Field.bit("WnR", 6, "write not read", Meaning.flag("caused by a write", "caused by a read")));
-            out.add(Field.bit("S1PTW", 7, "stage-2 fault on a stage-1 walk"));
-            out.add(Field.bit("CM", 8, "cache maintenance", Meaning.flag("caused by cache maintenance", "not cache maintenance")));
-            out.add(Field.bit("EA", 9, "external abort type"));
-            out.add(Field.bit("FnV", 10, "FAR not valid", Meaning.flag("FAR_ELx is not valid", "FAR_ELx holds the faulting VA")));
-            out.add(Field.value("SET", 12, 11, "synchronous error type", Meaning.NONE));
-            out.add(Field.bit("VNCR", 13, "VNCR_EL2 access"));
-            out.add(Field.bit("AR", 14, "acquire/release"));
-            out.add(Field.bit("SF", 15, "64-bit register transfer"));
-            out.add(Field.value("SRT", 20, 16, "syndrome register transfer", v -> "X" + v));
-            out.add(Field.bit("SSE", 21, "syndrome sign extend"));
-            out.add(Field.value("SAS", 23, 22, "syndrome access size", Meaning.table("byte", "halfword", "word", "doubleword")));
-            out.add(Field.bit("ISV", 24, "instruction syndrome valid", Meaning.flag("ISS[23:14] valid", "ISS[23:14] not valid")));
-        } else if (ec == 0x16 || ec == 0x15 || ec == 0x17) {
-            out.add(Field.value("imm16", 15, 0, "immediate of the HVC/SVC/SMC", v -> "#" + v));
-        }
-        return out;
+        long ec = ESR_EC.get(esr);
+        if (ec == 0x20 || ec == 0x21) return Iss.INSTRUCTION_ABORT;
+        if (ec == 0x24 || ec == 0x25) return Iss.DATA_ABORT;
+        if (ec == 0x15 || ec == 0x16 || ec == 0x17) return Iss.CALL;
+        return List.of();
     }
 
     private static RegisterLayout esr(SysReg reg) {
         return RegisterLayout.builder(reg, reg.name())
                 .add(Field.value("ISS", 24, 0, "instruction specific syndrome", v -> "0x" + Long.toHexString(v)))
                 .add(Field.bit("IL", 25, "instruction length", Meaning.flag("32-bit instruction", "16-bit instruction (or not applicable)")))
-                .add(Field.value("EC", 31, 26, "exception class", Layouts::exceptionClass))
+                .add(ESR_EC)
                 .add(Field.value("ISS2", 36, 32, "ISS2 (FEAT_LS64 and later)", Meaning.NONE))
                 .res0Rest()
                 .detail(Layouts::issFields)

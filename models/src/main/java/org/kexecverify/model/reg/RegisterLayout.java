@@ -25,6 +25,7 @@ public final class RegisterLayout {
     private final List<Field> fields;
     private final List<Check> checks;
     private final LongFunction<List<Field>> detail;
+    private final java.util.Map<String, Field> byName = new java.util.HashMap<>();
 
     private RegisterLayout(SysReg register, String layoutName, List<Field> fields, List<Check> checks,
                            LongFunction<List<Field>> detail) {
@@ -43,6 +44,7 @@ public final class RegisterLayout {
             throw new IllegalStateException(layoutName + ": bits not described: 0x" + Long.toHexString(~covered));
         }
         this.fields = List.copyOf(sorted);
+        for (Field f : sorted) byName.putIfAbsent(f.name(), f);
         this.checks = List.copyOf(checks);
         this.detail = detail;
     }
@@ -60,11 +62,13 @@ public final class RegisterLayout {
     public List<Field> fields() { return fields; }
 
     public Optional<Field> find(String name) {
-        return fields.stream().filter(f -> f.name().equals(name)).findFirst();
+        return Optional.ofNullable(byName.get(name));
     }
 
     public Field field(String name) {
-        return find(name).orElseThrow(() -> new IllegalArgumentException(layoutName + " has no field " + name));
+        Field f = byName.get(name);
+        if (f == null) throw new IllegalArgumentException(layoutName + " has no field " + name);
+        return f;
     }
 
     /** Long value of the named field in {@code value}. */

@@ -1,6 +1,5 @@
 package org.kexecverify.model.scenario;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kexecverify.model.reg.Layouts;
 import org.kexecverify.model.reg.SysReg;
+import org.kexecverify.model.reg.U64;
 import org.kexecverify.model.regime.Regime;
 
 /**
@@ -35,7 +35,6 @@ public record RegisterDump(List<Entry> entries) {
     private static final Pattern LINE = Pattern.compile("^\\s*+([A-Za-z][A-Za-z0-9_]*+)(?:\\s*+(?:=>|[:=])\\s*+|\\s++)(\\S++)\\s*+(?:#.*|//.*)?$");
     /** Longer values cannot fit 64 bits (66 binary digits with the prefix, plus '_' separators). */
     private static final int MAX_VALUE_CHARS = 128;
-    private static final BigInteger LIMIT = BigInteger.ONE.shiftLeft(64);
 
     public static RegisterDump parse(String text) throws DumpError {
         List<Entry> out = new ArrayList<>();
@@ -59,22 +58,10 @@ public record RegisterDump(List<Entry> entries) {
 
     static long parseValue(int line, SysReg reg, String raw) throws DumpError {
         if (raw.length() > MAX_VALUE_CHARS) throw new DumpError(line, reg + " value of " + raw.length() + " characters is wider than 64 bits");
-        String t = raw.replace("_", "");
-        int radix = 10;
-        if (t.startsWith("0x") || t.startsWith("0X")) {
-            radix = 16;
-            t = t.substring(2);
-        } else if (t.startsWith("0b") || t.startsWith("0B")) {
-            radix = 2;
-            t = t.substring(2);
-        }
         try {
-            if (t.isEmpty() || t.startsWith("-") || t.startsWith("+")) throw new NumberFormatException();
-            BigInteger v = new BigInteger(t, radix);
-            if (v.compareTo(LIMIT) >= 0) throw new DumpError(line, reg + " value '" + raw + "' is wider than 64 bits");
-            return v.longValue();
-        } catch (NumberFormatException e) {
-            throw new DumpError(line, reg + " value '" + raw + "' is not a number");
+            return U64.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new DumpError(line, reg + " value " + e.getMessage());
         }
     }
 

@@ -262,6 +262,10 @@ public final class ScenarioBuilders {
     }
 
     private static void writeKimage(Ctx c, long start, long el2Vectors, long ttbr0, long ttbr1, long physOffset, long reloc) {
+        writeKimage(c, start, el2Vectors, ttbr0, ttbr1, physOffset, reloc, 0);
+    }
+
+    private static void writeKimage(Ctx c, long start, long el2Vectors, long ttbr0, long ttbr1, long physOffset, long reloc, long zeroPage) {
         long k = c.s.placement().kimage();
         c.mem.write64(k + KimageStruct.HEAD, c.list.head());
         c.mem.write64(k + KimageStruct.START, start);
@@ -271,6 +275,7 @@ public final class ScenarioBuilders {
         c.mem.write64(k + KimageStruct.ARCH_TTBR1, ttbr1);
         c.mem.write64(k + KimageStruct.ARCH_PHYS_OFFSET, physOffset);
         c.mem.write64(k + KimageStruct.ARCH_KERN_RELOC, reloc);
+        c.mem.write64(k + KimageStruct.ARCH_ZERO_PAGE, zeroPage);
     }
 
     private static long vbarFor(Ctx c, int el) {
@@ -390,6 +395,10 @@ public final class ScenarioBuilders {
         TableBuilder ttbr1 = linearMapCopy(c, (int) t1sz);
         long code = c.control();
         c.regions.add(new PhysRegion("relocation code (control_code_page)", PhysRegion.Kind.CODE, code, 4096));
+        // empty_zero_page for the TTBR1 break-before-make: a zeroed page that is never a destination
+        long zero = c.control();
+        c.regions.add(new PhysRegion("zero page (TTBR1 break-before-make)", PhysRegion.Kind.TABLE, zero, 4096));
+        for (long off = 0; off < 4096; off += 8) c.mem.write64(zero + off, 0);
         c.loadSegments();
         // trans_pgd_idmap_page(): max_msb 47 (or 51 with PA bits above 48), t0sz = 64 - (max_msb + 1)
         int idT0sz = (code >>> 48) != 0 ? 12 : 16;
@@ -399,7 +408,7 @@ public final class ScenarioBuilders {
         TranslationRegs regs = new TranslationRegs(relocRegime, sctlr1, tcr, mair1, ttbr0.root(), ttbr1.root(), mmfr0(c.s));
         long delta = PAGE_OFFSET - physOffset(c.s);
         long kimage = c.s.placement().kimage();
-        writeKimage(c, c.s.segments().get(0).destination(), nvhe ? vec : 0, ttbr0.root(), ttbr1.root(), -delta, code);
+        writeKimage(c, c.s.segments().get(0).destination(), nvhe ? vec : 0, ttbr0.root(), ttbr1.root(), -delta, code, zero);
         String linear = "PAGE_KERNEL linear-map copy (trans_pgd_create_copy, TTBR1)";
         List<Region> data = new ArrayList<>();
         data.add(new Region("struct kimage fields", kimage + delta, kimage, KimageStruct.SIZE, AccessType.READ, linear));

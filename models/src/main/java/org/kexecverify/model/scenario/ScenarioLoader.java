@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.mem.RamRange;
 import org.kexecverify.model.reg.SysReg;
+import org.kexecverify.model.reg.U64;
 import org.kexecverify.model.regime.Regime;
 
 /**
@@ -32,7 +33,6 @@ public final class ScenarioLoader {
     // Duplicate keys are rejected: two TTBR0_EL2 lines must not silently keep the last one.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final BigInteger LIMIT = BigInteger.ONE.shiftLeft(64);
     // Possessive quantifiers: a long run of blanks must not make the match quadratic.
     private static final Pattern SIZE = Pattern.compile("(?i)^\\s*+(0x[0-9a-f_]++|[0-9_]++)\\s*+(k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|p|pib)?\\s*+$");
     /** Longer number strings cannot fit 64 bits; BigInteger parsing of huge decimals is quadratic. */
@@ -291,25 +291,16 @@ public final class ScenarioLoader {
 
     /** An unsigned 64-bit number: YAML int or string in hex/binary/decimal. */
     static long number(String f, String path, JsonNode n) throws ScenarioError {
-        BigInteger v;
-        if (n.isIntegralNumber()) {
-            v = n.bigIntegerValue();
-        } else if (n.isTextual()) {
-            if (n.asText().length() > MAX_NUMBER_CHARS) throw new ScenarioError(f, path, "value of " + n.asText().length() + " characters is wider than 64 bits");
-            String t = n.asText().trim().replace("_", "");
-            try {
-                if (t.startsWith("0x") || t.startsWith("0X")) v = new BigInteger(t.substring(2), 16);
-                else if (t.startsWith("0b") || t.startsWith("0B")) v = new BigInteger(t.substring(2), 2);
-                else v = new BigInteger(t);
-            } catch (NumberFormatException e) {
-                throw new ScenarioError(f, path, "value '" + n.asText() + "' is not a number");
-            }
-        } else {
-            throw new ScenarioError(f, path, "must be a number, got " + n.getNodeType().name().toLowerCase(Locale.ROOT));
+        if (n.isTextual() && n.asText().length() > MAX_NUMBER_CHARS) {
+            throw new ScenarioError(f, path, "value of " + n.asText().length() + " characters is wider than 64 bits");
         }
-        if (v.signum() < 0) throw new ScenarioError(f, path, "must not be negative");
-        if (v.compareTo(LIMIT) >= 0) throw new ScenarioError(f, path, "value " + v.toString(16) + " (hex) is wider than 64 bits");
-        return v.longValue();
+        try {
+            if (n.isIntegralNumber()) return U64.fit(n.bigIntegerValue(), n.asText());
+            if (n.isTextual()) return U64.parse(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioError(f, path, "value " + e.getMessage());
+        }
+        throw new ScenarioError(f, path, "must be a number, got " + n.getNodeType().name().toLowerCase(Locale.ROOT));
     }
 
     /** A size: number of bytes, or with a K/M/G/T/P suffix (binary units). */
@@ -327,8 +318,11 @@ public final class ScenarioLoader {
             case "k" -> 10; case "m" -> 20; case "g" -> 30; case "t" -> 40; case "p" -> 50; default -> 0;
         };
         v = v.shiftLeft(shift);
-        if (v.compareTo(LIMIT) >= 0) throw new ScenarioError(f, path, "size '" + n.asText() + "' is past 2^64");
-        return v.longValue();
+        try {
+            return U64.fit(v, n.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioError(f, path, "size '" + n.asText() + "' is past 2^64");
+        }
     }
 
     private static void pageAligned(String f, String path, long v) throws ScenarioError {

@@ -11,18 +11,21 @@ public sealed interface Translation permits Translation.Mapped, Translation.Faul
 
     List<WalkStep> steps();
 
+    /** Header values (regime, base register, start level). */
+    WalkContext where();
+
     /** Human-readable header line (regime, base register, start level). */
-    String context();
+    default String context() { return where().toString(); }
 
     /** VA translated; {@code pa} is the output address for this access. */
-    record Mapped(long va, AccessType access, long pa, PageAttributes attrs, List<WalkStep> steps, String context) implements Translation {
+    record Mapped(long va, AccessType access, long pa, PageAttributes attrs, List<WalkStep> steps, WalkContext where) implements Translation {
         public Mapped {
             steps = List.copyOf(steps);
         }
     }
 
     /** VA faulted: {@code reason} names the descriptor bit and the regime's reading of it. */
-    record Fault(long va, AccessType access, FaultKind kind, int level, List<WalkStep> steps, String reason, String context) implements Translation {
+    record Fault(long va, AccessType access, FaultKind kind, int level, List<WalkStep> steps, String reason, WalkContext where) implements Translation {
         public Fault {
             steps = List.copyOf(steps);
         }

@@ -16,7 +16,7 @@ import static org.kexecverify.model.desc.DescriptorBits.VALID;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.kexecverify.model.mem.PhysicalMemory;
+import org.kexecverify.model.mem.DescriptorSource;
 import org.kexecverify.model.reg.MemoryAttribute;
 import org.kexecverify.model.regime.Regime;
 
@@ -35,18 +35,18 @@ import org.kexecverify.model.regime.Regime;
 public final class Walker {
     private Walker() {}
 
-    public static Translation translate(TranslationRegs regs, PhysicalMemory mem, long va, AccessType at) {
+    public static Translation translate(TranslationRegs regs, DescriptorSource mem, long va, AccessType at) {
         return translate(regs, mem, va, at, 1, WalkOptions.DEFAULT);
     }
 
-    public static Translation translate(TranslationRegs regs, PhysicalMemory mem, long va, AccessType at, WalkOptions opts) {
+    public static Translation translate(TranslationRegs regs, DescriptorSource mem, long va, AccessType at, WalkOptions opts) {
         return translate(regs, mem, va, at, 1, opts);
     }
 
     /**
      * Translates {@code va} for an access of {@code size} bytes (size matters only for alignment).
      */
-    public static Translation translate(TranslationRegs regs, PhysicalMemory mem, long va, AccessType at, int size, WalkOptions opts) {
+    public static Translation translate(TranslationRegs regs, DescriptorSource mem, long va, AccessType at, int size, WalkOptions opts) {
         Regime regime = regs.regime();
         boolean misaligned = at.isData() && size > 1 && (va & (size - 1)) != 0;
         List<WalkStep> steps = new ArrayList<>(4);
@@ -54,13 +54,14 @@ public final class Walker {
 
         if (misaligned && regs.sctlrField("A") != 0) {
             return new Translation.Fault(va, at, FaultKind.ALIGNMENT, 0, steps,
-                    regs.sctlrReg() + ".A=1: unaligned " + size + "-byte " + at.words() + " at 0x" + Long.toHexString(va), "alignment check before translation");
+                    regs.sctlrReg() + ".A=1: unaligned " + size + "-byte " + at.words() + " at 0x" + Long.toHexString(va),
+                    new WalkContext(regime, null, 0, null, null, 0, 0, -1, "alignment check before translation"));
         }
 
         if (!regs.mmuOn()) {
             // with the MMU off TCR is not used: the limit is the implemented PA size (PARange)
             int pamax = regs.parangeBits();
-            String ctx = regime.displayName() + ", " + regs.sctlrReg() + ".M=0 (MMU off): PA = VA";
+            WalkContext ctx = WalkContext.mmuOff(regime, regs.sctlrReg().name());
             if ((va >>> pamax) != 0) {
                 return new Translation.Fault(va, at, FaultKind.ADDRESS_SIZE, 0, steps,
                         "MMU off and VA has bits above the implemented " + pamax + "-bit physical address size (ID_AA64MMFR0_EL1.PARange)", ctx);
@@ -89,8 +90,7 @@ public final class Walker {
         long txsz = regs.tcrField(szName);
         long ttbr = range == 0 ? regs.ttbr0() : regs.ttbr1();
         String ttbrName = regs.ttbrReg(range).name();
-        String ctx = String.format("%s, %s=0x%x, %s.%s=%d, PA size %d bits", regime.displayName(), ttbrName, ttbr,
-                regs.tcrReg(), szName, txsz, paBits);
+        WalkContext ctx = new WalkContext(regime, ttbrName, ttbr, regs.tcrReg().name(), szName, txsz, paBits, -1, null);
 
         if (regime.hasTwoRanges() && regs.tcrField("EPD" + range) != 0) {
             return new Translation.Fault(va, at, FaultKind.TRANSLATION, 0, steps,
@@ -122,7 +122,7 @@ public final class Walker {
         int level = startLevel;
         long tableBytes = 8L << (inputBits - (12 + 9 * (3 - level)));
         long table = ttbr & 0x0000_ffff_ffff_fffeL & ~(tableBytes - 1);
-        ctx += ", start level " + level;
+        ctx = ctx.withStartLevel(level);
         if ((table >>> paBits) != 0) {
             return new Translation.Fault(va, at, FaultKind.ADDRESS_SIZE, 0, steps, String.format(
                     "%s base 0x%x is beyond the %d-bit PA size (%s.%s=%d, PARange %d bits)", ttbrName, table, paBits, regs.tcrReg(),

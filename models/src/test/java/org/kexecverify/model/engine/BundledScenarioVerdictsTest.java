@@ -24,6 +24,7 @@ class BundledScenarioVerdictsTest {
     @CsvSource(delimiter = '|', value = {
             "rfc-v2-el2|REFUTED|REFUTED|PROVED|PROVED|PROVED",
             "rfc-v2-el1|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "rfc-v2-el2h|REFUTED|REFUTED|REFUTED|REFUTED|PROVED",
             "rfc-v2-el2-fixed|PROVED|PROVED|PROVED|PROVED|PROVED",
             "upstream-el2|PROVED|PROVED|PROVED|PROVED|PROVED",
             "hibernate-resume|PROVED|PROVED|PROVED|PROVED|PROVED",

@@ -1,0 +1,70 @@
+package org.kexecverify.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.kexecverify.emulator.cpu.ExceptionRecord;
+import org.kexecverify.emulator.cpu.Insn;
+import org.kexecverify.emulator.cpu.RunResult;
+import org.kexecverify.emulator.cpu.TraceSink;
+import org.kexecverify.emulator.scenario.ScenarioRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code run SCENARIO}: runs the scenario's relocation code on the A64 emulator to the new kernel or a hang. */
+@Command(name = "run", description = "Run the scenario's relocation code on the A64 emulator and check the destination pages "
+        + "(exit 0 clean hand-off, 1 hang or wrong/dirty destinations, 3 design not emulated).")
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO")
+    Path scenario;
+
+    @Option(names = "--budget", defaultValue = "1000000000", description = "instruction budget (default: ${DEFAULT-VALUE})")
+    long budget;
+
+    @Option(names = "--trace", defaultValue = "0", description = "print the first N instructions (exceptions are always printed)")
+    long traceLimit;
+
+    @Override
+    public Integer call() {
+        if (budget < 1) throw new BadInput("--budget: must be at least 1");
+        if (traceLimit < 0) throw new BadInput("--trace: must not be negative");
+        ScenarioRun run;
+        try {
+            run = ScenarioRun.prepare(Scenarios.plan(scenario));
+        } catch (ScenarioRun.Unsupported e) {
+            spec.commandLine().getOut().println("run " + scenario + ": INCONCLUSIVE: " + e.getMessage());
+            spec.commandLine().getOut().flush();
+            return ExitCode.INCONCLUSIVE;
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("run %s: design %s, entry 0x%x%n", run.plan().scenario().name(), run.plan().design(), run.entry());
+        run.trace(printer(w, traceLimit));
+        ScenarioRun.Outcome o = run.run(budget);
+        o.notes().forEach(n -> w.println("note: " + n));
+        w.println(o.summary());
+        w.flush();
+        if (o.result() instanceof RunResult.Stopped) return ExitCode.INCONCLUSIVE;
+        return o.clean() ? ExitCode.PROVED : ExitCode.REFUTED;
+    }
+
+    /** Prints the first {@code limit} instructions and every exception. */
+    static TraceSink printer(PrintWriter w, long limit) {
+        return new TraceSink() {
+            @Override
+            public void instruction(long step, int el, long pc, Insn insn) {
+                if (step <= limit) w.printf("  %8d EL%d 0x%016x  %s%n", step, el, pc, insn);
+            }
+
+            @Override
+            public void exception(ExceptionRecord r) {
+                w.println("  exception: " + r);
+            }
+        };
+    }
+}

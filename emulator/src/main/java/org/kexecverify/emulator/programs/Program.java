@@ -1,0 +1,58 @@
+package org.kexecverify.emulator.programs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import org.kexecverify.emulator.asm.Assembler;
+import org.kexecverify.emulator.asm.Assembly;
+
+/**
+ * The A64 programs shipped with the emulator ({@code emulator/src/main/asm/*.S}, GNU as syntax, so the same
+ * file assembles with binutils for QEMU), each in the shape of the kernel code of one design.
+ */
+public enum Program {
+    /** 2019 RFC v2: EL2 MMU enable with the transitional table, then the identity-address copy loop. */
+    RFC_V2_EL2("relocate_kernel_rfc_v2_el2.S", "arm64_relocate_new_kernel"),
+    /** Before 2019: MMU-off loop with dc ivac before each uncached page copy. */
+    MMU_OFF_2018("relocate_kernel_mmu_off_2018.S", "arm64_relocate_new_kernel"),
+    /** v5.16 and later: EL1 loop, TTBR1 break-before-make, linear-map copy, dc civac, HVC_SOFT_RESTART. */
+    UPSTREAM_V5_16("relocate_kernel_v5_16.S", "arm64_relocate_new_kernel"),
+    /** trans_pgd_stub_vectors: all invalid (b .) except the 64-bit EL1 synchronous entry. */
+    STUB_VECTORS("trans_pgd_stub_vectors.S", "trans_pgd_stub_vectors");
+
+    private final String file;
+    private final String entry;
+
+    Program(String file, String entry) {
+        this.file = file;
+        this.entry = entry;
+    }
+
+    public String file() {
+        return file;
+    }
+
+    /** The symbol execution starts at (or the table base). */
+    public String entry() {
+        return entry;
+    }
+
+    /** The program's source text. */
+    public String source() {
+        try (InputStream in = Program.class.getResourceAsStream("/asm/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("program source /asm/" + file + " missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Assembles the program so that it starts at {@code base}. */
+    public Assembly assemble(long base) {
+        return Assembler.assemble(file, source(), base);
+    }
+}

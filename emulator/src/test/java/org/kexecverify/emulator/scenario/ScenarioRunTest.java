@@ -1,0 +1,43 @@
+package org.kexecverify.emulator.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.kexecverify.emulator.cpu.RunResult;
+import org.kexecverify.model.scenario.ScenarioBuilders;
+import org.kexecverify.model.scenario.ScenarioLoader;
+
+/** The bundled scenarios run on the emulator: the 2019 RFC v2 at EL2 hangs in a fault loop, the v5.16 design hands off cleanly. */
+class ScenarioRunTest {
+    static ScenarioRun prepare(String name) throws Exception {
+        Path file = Path.of("..", "scenarios", name + ".yaml");
+        return ScenarioRun.prepare(ScenarioBuilders.build(ScenarioLoader.load(file)));
+    }
+
+    @Test
+    void rfcV2El2ScenarioHangsAfterTheSctlrEl2Write() throws Exception {
+        ScenarioRun run = prepare("rfc-v2-el2");
+        ScenarioRun.Outcome o = run.run(50_000_000);
+        RunResult.Hang h = assertInstanceOf(RunResult.Hang.class, o.result(), () -> o + "\n" + run.machine().exceptions());
+        assertEquals(RunResult.Hang.Kind.FAULT_LOOP, h.kind(), h.description());
+        assertTrue(h.description().startsWith("instruction abort at EL2, PERMISSION level 3"), h.description());
+        assertTrue(h.description().contains("bit 54"), h.description());
+        assertEquals(0x80843510L, run.machine().sysReg(org.kexecverify.emulator.isa.SysRegId.TCR_EL2), "the program derived the seed TCR_EL2");
+        assertEquals(0x30e5183fL, run.machine().sysReg(org.kexecverify.emulator.isa.SysRegId.SCTLR_EL2));
+    }
+
+    @Test
+    void upstreamEl2ScenarioRelocatesAndEntersTheNewKernelAtEl2() throws Exception {
+        ScenarioRun run = prepare("upstream-el2");
+        ScenarioRun.Outcome o = run.run(200_000_000);
+        RunResult.Completed c = assertInstanceOf(RunResult.Completed.class, o.result(), () -> o + "\n" + run.machine().exceptions());
+        assertEquals(2, c.el());
+        assertEquals(run.entry(), c.pc());
+        assertTrue(o.clean(), o::toString);
+        assertTrue(run.plan().list().copies().size() > 6000, "25 MB relocated");
+    }
+}
