@@ -565,8 +565,8 @@ def base_itf():
     out = tempfile.mkdtemp()
     jar = os.path.join(REPO, "checker/target/kexec-verify.jar")
     cli = ["java", "-jar", jar] if os.path.exists(jar) else [os.path.join(REPO, "kexec-verify")]
-    subprocess.run(cli + ["check", os.path.join(REPO, "scenarios/rfc-v2-el2.yaml"),
-                    "--out", out, "--quiet"], check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(cli + ["check", "scenarios/rfc-v2-el2.yaml", "--out", out, "--quiet"],
+                   cwd=REPO, check=False, stdout=subprocess.DEVNULL)
     with open(os.path.join(out, "rfc-v2-el2.VECTORS_EXECUTABLE.model.itf.json"), encoding="utf-8") as f:
         text = f.read()
     shutil.rmtree(out)
@@ -626,6 +626,9 @@ itf("single-quoted-keys", CX_TEXT.replace('"#meta"', "'#meta'"), "not valid JSON
 itf("nan-value", CX_TEXT.replace('"engine" : "model"', '"engine" : NaN'), "not valid JSON")
 itf("unclosed-string", CX_TEXT.replace('"engine" : "model"', '"engine" : "model'), "not valid JSON")
 itf("yaml-not-json", read("scenarios/rfc-v2-el2.yaml"), "not valid JSON")
+itf("deeply-nested-witness", CX_TEXT.replace('"access" : "fetch"', '"access" : ' + "[" * 3000 + "]" * 3000), "not")
+itf("bigint-not-a-number", CX_TEXT.replace('"#bigint" : "512"', '"#bigint" : "0x200"'), "not")
+itf("bigint-empty", CX_TEXT.replace('"#bigint" : "512"', '"#bigint" : ""'), "not")
 itf("missing-colon", CX_TEXT.replace('"engine" : "model"', '"engine" "model"'), "not valid JSON")
 
 # ---- manifest -----------------------------------------------------------------------------------
