@@ -22,6 +22,22 @@ public final class Main implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    /**
+     * Bad-input messages quote the user's text (a register value, a dump line); line breaks and
+     * other control characters in it are escaped so the error stays one line.
+     */
+    static String oneLine(String msg) {
+        StringBuilder sb = new StringBuilder(msg.length());
+        msg.codePoints().forEach(c -> {
+            if (c == '\n') sb.append("\\n");
+            else if (c == '\r') sb.append("\\r");
+            else if (c == '\t') sb.append(' ');
+            else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85) sb.append(String.format("\\u%04x", c));
+            else sb.appendCodePoint(c);
+        });
+        return sb.toString();
+    }
+
     /** Runs the CLI and returns the exit code; output goes to {@code out}, one-line errors to {@code err}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
@@ -33,7 +49,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof BadInput) {
-                err.println("kexec-verify: " + ex.getMessage());
+                err.println("kexec-verify: " + oneLine(ex.getMessage()));
                 return ExitCode.BAD_INPUT;
             }
             err.println("kexec-verify: internal error: " + ex);
