@@ -108,7 +108,21 @@ public final class ScenarioLoader {
                 } catch (IllegalArgumentException ex) {
                     throw new ScenarioError(f, "registers." + e.getKey(), ex.getMessage());
                 }
-                regs.put(r, number(f, "registers." + e.getKey(), e.getValue()));
+                long v = number(f, "registers." + e.getKey(), e.getValue());
+                Long fromDump = regs.get(r);
+                if (fromDump != null && fromDump != v) {
+                    throw new ScenarioError(f, "registers." + e.getKey(), String.format(
+                            "0x%x contradicts the pasted dump, which says 0x%x", v, fromDump));
+                }
+                regs.put(r, v);
+            }
+        }
+        Long hcr = regs.get(SysReg.HCR_EL2);
+        if (hcr != null && regime != Regime.EL1_0) {
+            boolean e2h = org.kexecverify.model.reg.Layouts.of(SysReg.HCR_EL2, regime).get("E2H", hcr) != 0;
+            if (e2h != (regime == Regime.EL2_0)) {
+                throw new ScenarioError(f, "registers.HCR_EL2", String.format("HCR_EL2 = 0x%x has E2H=%d but the scenario's regime is %s",
+                        hcr, e2h ? 1 : 0, regime.cliName()));
             }
         }
 
