@@ -46,7 +46,7 @@ import org.kexecverify.model.walk.Walker;
  *
  * Registers, table memory and the VA may each be concrete or symbolic. Every bit position comes
  * from the models' field tables ({@link org.kexecverify.model.desc.DescriptorBits}, {@link Layouts},
- * {@link VaBits}); the only numbers here are granule geometry (4 KB pages, 9 index bits per level)
+ * {@link org.kexecverify.model.walk.VaFields}); the only numbers here are granule geometry (4 KB pages, 9 index bits per level)
  * and the architectural TxSZ limits.
  */
 public final class SymWalker {
@@ -58,7 +58,7 @@ public final class SymWalker {
     private static final int DESC_SHIFT = 3;
     private static final int STRIDE = PAGE_SHIFT - DESC_SHIFT;
     /** Memory type of an MMU-off fetch with SCTLR.I=1 (Normal Write-Through, as the Walker models it). */
-    public static final MemoryAttribute MMU_OFF_FETCH_CACHEABLE = MemoryAttribute.decode(0xaa);
+    public static final MemoryAttribute MMU_OFF_FETCH_CACHEABLE = MemoryAttribute.NORMAL_WT_MMU_OFF;
 
     private final Bv bv;
     private final SymRegs regs;
@@ -158,7 +158,7 @@ public final class SymWalker {
         BoolExpr misaligned = at.isData() && size > 1 ? bv.ne(bv.and(va, bv.num(size - 1)), 0) : bv.f();
         SymOutcome on;
         if (regime.hasTwoRanges()) {
-            on = SymOutcome.ite(bv, bv.isSet(VaBits.RANGE_SELECT, va), rangeWalk(1, misaligned), rangeWalk(0, misaligned));
+            on = SymOutcome.ite(bv, bv.isSet(org.kexecverify.model.walk.VaFields.RANGE_SELECT, va), rangeWalk(1, misaligned), rangeWalk(0, misaligned));
         } else {
             on = rangeWalk(0, misaligned);
         }
@@ -183,10 +183,7 @@ public final class SymWalker {
 
     /** The TGx encoding whose meaning is the 4 KB granule, read from the field table. */
     public static long fourKEncoding(Field tg) {
-        for (long v = 0; v < (1L << tg.width()); v++) {
-            if (tg.meaning().describe(v).startsWith("4 KB")) return v;
-        }
-        throw new IllegalStateException(tg.name() + " has no 4 KB granule encoding");
+        return tg.name().equals("TG1") ? org.kexecverify.model.walk.Granule.TG1_4K : org.kexecverify.model.walk.Granule.TG0_4K;
     }
 
     private SymOutcome rangeWalk(int range, BoolExpr misaligned) {
@@ -198,7 +195,7 @@ public final class SymWalker {
         BoolExpr txszOk = bv.and(bv.ule(bv.num(MIN_TXSZ), txsz), bv.ule(txsz, bv.num(MAX_TXSZ)));
         BitVecExpr inputBits = bv.sub(bv.num(Bv.W), txsz);
         BoolExpr tbi = tcrSet(regime == Regime.EL2 ? "TBI" : "TBI" + suffix);
-        BitVecExpr top = bv.ite(tbi, bv.num(VaBits.TOP_BYTE.lsb() - 1), bv.num(VaBits.TOP_BYTE.msb()));
+        BitVecExpr top = bv.ite(tbi, bv.num(org.kexecverify.model.walk.VaFields.TOP_BYTE.lsb() - 1), bv.num(org.kexecverify.model.walk.VaFields.TOP_BYTE.msb()));
         BitVecExpr width = bv.add(bv.sub(top, inputBits), bv.num(1));
         BitVecExpr upper = bv.and(bv.lshr(va, inputBits), bv.lowMask(width));
         BitVecExpr expect = range == 0 ? bv.num(0) : bv.lowMask(width);
