@@ -54,6 +54,15 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--report", description = "also write report.html and report.md")
     boolean report;
 
+    @Option(names = "--timeout", defaultValue = "20", description = "per-query solver / TLC timeout in seconds (default: ${DEFAULT-VALUE}); a timeout is INCONCLUSIVE")
+    long timeoutSeconds;
+
+    @Option(names = "--open-placements", description = "smt: NO_CLOBBER over every placement the allocator allows, not just the scenario's")
+    boolean openPlacements;
+
+    @Option(names = "--repair", description = "smt: for refuted walk obligations, search the smallest descriptor/register change and re-prove")
+    boolean repair;
+
     /** One scenario's results. */
     record Result(RelocationPlan plan, List<Verdict> verdicts, List<String> disagreements) {}
 
@@ -64,14 +73,25 @@ public final class CheckCommand implements Callable<Integer> {
             case "fault" -> WalkOptions.DeviceFetch.PERMISSION_FAULT;
             default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
         }, false);
-        List<Engine> engines = Engines.select(engine, options, org.kexecverify.output.TerminalProgress.forCli(quiet));
+        if (timeoutSeconds <= 0 || timeoutSeconds > 86_400) throw new BadInput("--timeout: must be 1..86400 seconds");
+        List<Engine> engines = Engines.select(engine, new Engines.Settings(options, org.kexecverify.output.TerminalProgress.forCli(quiet),
+                timeoutSeconds * 1000, openPlacements));
         List<RelocationPlan> plans = new ArrayList<>();
         for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
 
         List<Result> results = new ArrayList<>();
+        Map<Verdict, String> notes = new LinkedHashMap<>();
         for (RelocationPlan plan : plans) {
             List<Verdict> vs = new ArrayList<>();
-            for (Engine e : engines) vs.addAll(e.check(plan));
+            for (Engine e : engines) {
+                try {
+                    vs.addAll(e.check(plan));
+                } catch (org.kexecverify.smt.SmtEngineBug bug) {
+                    spec.commandLine().getErr().println("kexec-verify: internal error: smt witness not confirmed by the model walk: " + bug.getMessage());
+                    return ExitCode.INTERNAL_ERROR;
+                }
+            }
+            if (repair) notes.putAll(RepairHints.forPlan(plan, vs, timeoutSeconds * 1000));
             results.add(new Result(plan, vs, disagreements(vs)));
         }
 
@@ -91,7 +111,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (report) {
             dir.removeStale("report.html", "report.md");
             List<ScenarioResult> rs = new ArrayList<>();
-            for (Result r : results) rs.add(new ScenarioResult(r.plan(), r.verdicts(), r.disagreements(), Map.of()));
+            for (Result r : results) rs.add(new ScenarioResult(r.plan(), r.verdicts(), r.disagreements(), notes));
             ReportWriter.write(rs, dir);
         }
 
@@ -100,7 +120,10 @@ public final class CheckCommand implements Callable<Integer> {
         boolean inconclusive = false;
         boolean disagree = false;
         for (Result r : results) {
-            if (!quiet) w.print(table(r));
+            if (!quiet) {
+                w.print(table(r));
+                for (Verdict v : r.verdicts()) if (notes.containsKey(v)) w.println(notes.get(v).indent(3).stripTrailing());
+            }
             for (Verdict v : r.verdicts()) {
                 refuted |= v instanceof Verdict.Refuted;
                 inconclusive |= v instanceof Verdict.Inconclusive;

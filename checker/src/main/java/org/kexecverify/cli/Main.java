@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kexec-verify", mixinStandardHelpOptions = true, version = "kexec-verify 0.1.0",
         description = "Tells arm64 kernel developers whether a kexec relocation design is safe.",
-        subcommands = {DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class})
+        subcommands = {DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -20,6 +20,22 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Bad-input messages quote the user's text (a register value, a dump line); line breaks and
+     * other control characters in it are escaped so the error stays one line.
+     */
+    static String oneLine(String msg) {
+        StringBuilder sb = new StringBuilder(msg.length());
+        msg.codePoints().forEach(c -> {
+            if (c == '\n') sb.append("\\n");
+            else if (c == '\r') sb.append("\\r");
+            else if (c == '\t') sb.append(' ');
+            else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85) sb.append(String.format("\\u%04x", c));
+            else sb.appendCodePoint(c);
+        });
+        return sb.toString();
     }
 
     /** Runs the CLI and returns the exit code; output goes to {@code out}, one-line errors to {@code err}. */
@@ -33,7 +49,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof BadInput) {
-                err.println("kexec-verify: " + ex.getMessage());
+                err.println("kexec-verify: " + oneLine(ex.getMessage()));
                 return ExitCode.BAD_INPUT;
             }
             err.println("kexec-verify: internal error: " + ex);

@@ -47,6 +47,9 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new BadInput(file + ": cannot read: " + e.getMessage());
         } catch (Itf.MalformedTrace e) {
             throw new BadInput(e.getMessage().lines().findFirst().orElse(file + ": malformed counterexample"));
+        } catch (RuntimeException e) {
+            // Itf.read lets some malformed values through as runtime exceptions ("#bigint": "zz", nesting past the JSON limit)
+            throw new BadInput(file + ": not a counterexample this tool wrote (malformed JSON value)");
         }
         Path scenario = scenarioFile(cx);
         PrintWriter w = spec.commandLine().getOut();

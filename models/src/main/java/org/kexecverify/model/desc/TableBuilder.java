@@ -25,7 +25,7 @@ public final class TableBuilder {
         this.mem = mem;
         this.allocator = allocator;
         this.inputBits = 64 - t0sz;
-        this.startLevel = 4 - (int) Math.ceil((inputBits - 12) / 9.0);
+        this.startLevel = org.kexecverify.model.walk.Granule.startLevel(t0sz);
         this.root = newTable();
     }
 
@@ -52,9 +52,7 @@ public final class TableBuilder {
     }
 
     private long entryAddress(long table, int level, long va) {
-        int shift = 12 + 9 * (3 - level);
-        int bits = level == startLevel ? inputBits - shift : 9;
-        return table + 8 * ((va >>> shift) & ((1L << bits) - 1));
+        return table + 8L * org.kexecverify.model.walk.Granule.index(va, level, 64 - inputBits);
     }
 
     /** Walks down to {@code leafLevel}, creating tables, and returns the leaf entry's address. */

@@ -98,6 +98,11 @@ public final class ModelEngine {
         }
         PageAttributes a = m.attrs();
         if (fetch && !a.executable()) return r.name() + " at VA 0x" + Long.toHexString(t.va()) + " is not executable";
+        if (fetch && a.leaf().device()) {
+            return String.format("%s at VA 0x%x is mapped as %s (MAIR Attr%d): an instruction fetch from Device memory is CONSTRAINED "
+                    + "UNPREDICTABLE (it may fault, or behave as Normal Non-cacheable as QEMU and Cortex-A cores do); code must be Normal memory",
+                    r.name(), t.va(), a.leaf().describe(), a.mairIndex());
+        }
         return null;
     }
 
@@ -164,11 +169,10 @@ public final class ModelEngine {
                     fs.addAll(Layouts.of(reg, r.regime()).validate(ttbr));
                     checked++;
                     long txsz = r.tcrField(i == 0 ? "T0SZ" : "T1SZ");
-                    if (txsz < 16 || txsz > 39) continue;
-                    int inputBits = 64 - (int) txsz;
-                    int start = 4 - (int) Math.ceil((inputBits - 12) / 9.0);
-                    long tableBytes = 8L << (inputBits - (12 + 9 * (3 - start)));
-                    long base = ttbr & 0x0000_ffff_ffff_fffeL;
+                    if (!org.kexecverify.model.walk.Granule.txszInRange(txsz)) continue;
+                    int start = org.kexecverify.model.walk.Granule.startLevel(txsz);
+                    long tableBytes = org.kexecverify.model.walk.Granule.startTableBytes(txsz);
+                    long base = ttbr & Layouts.of(reg, r.regime()).field("BADDR").mask();
                     if ((base & (tableBytes - 1)) != 0) {
                         fs.add(new Finding(Diagnostic.TTBR_MISALIGNED, reg.name(), "BADDR", String.format(
                                 "%s base 0x%x is not aligned to the %d-byte level-%d table", reg, base, tableBytes, start)));

@@ -42,9 +42,9 @@ public final class Layouts {
 
     static Meaning txsz(String range) {
         return v -> {
-            int in = 64 - (int) v;
-            if (v < 16 || v > 39) return "input size " + in + " bits: outside 16..39 allowed for a 4 KB granule";
-            int start = 4 - (int) Math.ceil((in - 12) / 9.0);
+            int in = org.kexecverify.model.walk.Granule.inputBits(v);
+            if (!org.kexecverify.model.walk.Granule.txszInRange(v)) return "input size " + in + " bits: outside 16..39 allowed for a 4 KB granule";
+            int start = org.kexecverify.model.walk.Granule.startLevel(v);
             return range + " input VA size " + in + " bits; a 4 KB-granule walk starts at level " + start;
         };
     }
@@ -223,7 +223,7 @@ public final class Layouts {
                     granuleField + " selects a granule other than 4 KB; the model only walks 4 KB tables"));
             return;
         }
-        if (txsz < 16 || txsz > 39) {
+        if (!org.kexecverify.model.walk.Granule.txszInRange(txsz)) {
             out.add(new Finding(Diagnostic.TXSZ_OUT_OF_RANGE, reg, name,
                     name + " = " + txsz + " gives a " + (64 - txsz) + "-bit VA: a 4 KB granule allows " + name
                             + " 16..39 (IMPLEMENTATION DEFINED: the model, like QEMU, takes a level-0 Translation fault)"));
@@ -232,7 +232,7 @@ public final class Layouts {
 
     private static List<Finding> tcrEl2Checks(RegisterLayout l, long v) {
         List<Finding> out = new ArrayList<>();
-        checkTxsz(out, "TCR_EL2", "T0SZ", l.get("T0SZ", v), "TG0", l.get("TG0", v), l.get("TG0", v) == 0);
+        checkTxsz(out, "TCR_EL2", "T0SZ", l.get("T0SZ", v), "TG0", l.get("TG0", v), l.get("TG0", v) == org.kexecverify.model.walk.Granule.TG0_4K);
         if (l.get("DS", v) != 0) out.add(new Finding(Diagnostic.UNSUPPORTED_FEATURE, "TCR_EL2", "DS", "FEAT_LPA2 52-bit addressing is not modelled"));
         if (l.get("HD", v) != 0) out.add(new Finding(Diagnostic.UNSUPPORTED_FEATURE, "TCR_EL2", "HD", "hardware dirty state is not modelled"));
         return out;
@@ -241,9 +241,9 @@ public final class Layouts {
     private static List<Finding> tcrEl1Checks(RegisterLayout l, long v) {
         List<Finding> out = new ArrayList<>();
         String r = l.register().name();
-        checkTxsz(out, r, "T0SZ", l.get("T0SZ", v), "TG0", l.get("TG0", v), l.get("TG0", v) == 0);
+        checkTxsz(out, r, "T0SZ", l.get("T0SZ", v), "TG0", l.get("TG0", v), l.get("TG0", v) == org.kexecverify.model.walk.Granule.TG0_4K);
         if (l.get("EPD1", v) == 0) {
-            checkTxsz(out, r, "T1SZ", l.get("T1SZ", v), "TG1", l.get("TG1", v), l.get("TG1", v) == 2);
+            checkTxsz(out, r, "T1SZ", l.get("T1SZ", v), "TG1", l.get("TG1", v), l.get("TG1", v) == org.kexecverify.model.walk.Granule.TG1_4K);
         } else {
             out.add(new Finding(Diagnostic.WALK_DISABLED, r, "EPD1", "EPD1=1: every TTBR1 (upper-range) access takes a level-0 Translation fault"));
         }

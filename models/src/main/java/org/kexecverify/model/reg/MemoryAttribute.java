@@ -48,6 +48,8 @@ public record MemoryAttribute(int attr, boolean device, String deviceKind, Polic
 
     public static final MemoryAttribute DEVICE_nGnRnE = decode(0x00);
     public static final MemoryAttribute NORMAL_NC = decode(0x44);
+    /** Instruction fetches with the MMU off and SCTLR_ELx.I=1: Normal, Write-Through, read-allocate. */
+    public static final MemoryAttribute NORMAL_WT_MMU_OFF = decode(0xaa);
 
     public boolean normal() { return !device; }
 

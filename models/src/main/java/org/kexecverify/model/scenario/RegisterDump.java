@@ -31,7 +31,10 @@ public record RegisterDump(List<Entry> entries) {
         public int line() { return line; }
     }
 
-    private static final Pattern LINE = Pattern.compile("^\\s*([A-Za-z][A-Za-z0-9_]*)\\s*(?:[:=]|=>|\\s)\\s*(\\S+)\\s*(?:#.*|//.*)?$");
+    // Possessive quantifiers: a long run of blanks must not make the match quadratic.
+    private static final Pattern LINE = Pattern.compile("^\\s*+([A-Za-z][A-Za-z0-9_]*+)(?:\\s*+(?:=>|[:=])\\s*+|\\s++)(\\S++)\\s*+(?:#.*|//.*)?$");
+    /** Longer values cannot fit 64 bits (66 binary digits with the prefix, plus '_' separators). */
+    private static final int MAX_VALUE_CHARS = 128;
 
     public static RegisterDump parse(String text) throws DumpError {
         List<Entry> out = new ArrayList<>();
@@ -54,6 +57,7 @@ public record RegisterDump(List<Entry> entries) {
     }
 
     static long parseValue(int line, SysReg reg, String raw) throws DumpError {
+        if (raw.length() > MAX_VALUE_CHARS) throw new DumpError(line, reg + " value of " + raw.length() + " characters is wider than 64 bits");
         try {
             return U64.parse(raw);
         } catch (IllegalArgumentException e) {

@@ -104,7 +104,12 @@ public final class ScenarioBuilders {
 
         LongSupplier tableAlloc() {
             return () -> {
-                long pa = tables.next();
+                long pa;
+                try {
+                    pa = tables.next();
+                } catch (IllegalStateException e) {
+                    throw new TablePagesExhausted(s.placement().tablePages() >= 0 ? "placement.table_pages" : "placement.control_pages", e.getMessage());
+                }
                 regions.add(new PhysRegion("page-table page", PhysRegion.Kind.TABLE, pa, 4096));
                 return pa;
             };
@@ -151,6 +156,19 @@ public final class ScenarioBuilders {
         }
     }
 
+    /** A page-table allocation that ran out of RAM inside a TableBuilder (which takes a LongSupplier). */
+    private static final class TablePagesExhausted extends RuntimeException {
+        final String field;
+
+        TablePagesExhausted(String field, String msg) {
+            super(msg, null, false, false);
+            this.field = field;
+        }
+    }
+
+    /** The linear-map copy is built with 2 MB blocks, one call per block: larger RAM is not modelled. */
+    public static final long MAX_LINEAR_MAP_BYTES = 4L << 40;
+
     /** Coalesces page addresses into [start, bytes) runs, in first-seen order. */
     static List<long[]> runs(long[] pages) {
         long[] sorted = pages.clone();
@@ -168,15 +186,28 @@ public final class ScenarioBuilders {
 
     public static RelocationPlan build(Scenario s) throws ScenarioError {
         Ctx c = new Ctx(s);
-        RelocationPlan plan = switch (s.tables().builder()) {
-            case "rfc-v2-trans-table" -> rfcV2(c);
-            case "upstream-trans-pgd" -> upstream(c);
-            case "hibernate-resume" -> hibernate(c);
-            case "explicit" -> explicit(c);
-            default -> throw new ScenarioError(s.file(), "tables.builder", "unknown builder '" + s.tables().builder() + "'");
-        };
+        RelocationPlan plan;
+        try {
+            plan = switch (s.tables().builder()) {
+                case "rfc-v2-trans-table" -> rfcV2(c);
+                case "upstream-trans-pgd" -> upstream(c);
+                case "hibernate-resume" -> hibernate(c);
+                case "explicit" -> explicit(c);
+                default -> throw new ScenarioError(s.file(), "tables.builder", "unknown builder '" + s.tables().builder() + "'");
+            };
+        } catch (TablePagesExhausted e) {
+            throw new ScenarioError(s.file(), e.field, e.getMessage());
+        }
         for (TableSpec.RawEntry e : s.tables().entries()) c.mem.write64(e.address(), e.value());
         TableGraph.check(s.file(), plan);
+        if (!s.tables().entries().isEmpty() && c.list != null) {
+            // relocate_kernel.S walks the list from memory: raw entries may have rewritten it
+            try {
+                KimageList.parse(c.mem, c.list.head());
+            } catch (KimageList.ListError e) {
+                throw new ScenarioError(s.file(), "tables.entries", "the kimage entry list in memory is broken: " + e.getMessage());
+            }
+        }
         return plan;
     }
 
@@ -320,9 +351,16 @@ public final class ScenarioBuilders {
     }
 
     /** trans_pgd_create_copy() of the linear map: RAM at PAGE_OFFSET + (pa - PHYS_OFFSET), 2 MB blocks where aligned. */
-    private static TableBuilder linearMapCopy(Ctx c, int t1sz) {
+    private static TableBuilder linearMapCopy(Ctx c, int t1sz) throws ScenarioError {
         TableBuilder tb = new TableBuilder(c.mem, c.tableAlloc(), t1sz);
         long off = physOffset(c.s);
+        long total = 0;
+        for (RamRange r : c.s.ram()) {
+            total += r.size();
+            if (total < 0 || Long.compareUnsigned(total, MAX_LINEAR_MAP_BYTES) > 0) {
+                throw new ScenarioError(c.f, "ram", "the " + c.s.tables().builder() + " linear-map copy is modelled block by block up to 4 TiB of RAM");
+            }
+        }
         long sect = DescriptorBits.TYPE.set(Pgprot.PAGE_KERNEL.bits(), 0);
         for (RamRange r : c.s.ram()) {
             long pa = r.base();
@@ -432,6 +470,10 @@ public final class ScenarioBuilders {
         TableBuilder tb = new TableBuilder(c.mem, c.tableAlloc(), t0sz);
         c.loadSegments();
         for (TableSpec.Mapping m : c.s.tables().mappings()) {
+            long top = 1L << (64 - t0sz);
+            if (Long.compareUnsigned(m.va(), top) >= 0 || Long.compareUnsigned(m.size(), top - m.va()) > 0) {
+                throw new ScenarioError(c.f, m.field(), String.format("VA range [0x%x, +0x%x) is outside the TTBR0 range of T0SZ=%d (VAs below 0x%x)", m.va(), m.size(), t0sz, top));
+            }
             try {
                 tb.mapRange(m.va(), m.pa(), m.size(), m.attrs());
             } catch (IllegalStateException e) {

@@ -30,8 +30,15 @@ import org.kexecverify.model.regime.Regime;
  * addresses are {@link ScenarioError}s naming the file and field path.
  */
 public final class ScenarioLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern SIZE = Pattern.compile("(?i)^\\s*(0x[0-9a-f_]+|[0-9_]+)\\s*(k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|p|pib)?\\s*$");
+    // Duplicate keys are rejected: two TTBR0_EL2 lines must not silently keep the last one.
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    // Possessive quantifiers: a long run of blanks must not make the match quadratic.
+    private static final Pattern SIZE = Pattern.compile("(?i)^\\s*+(0x[0-9a-f_]++|[0-9_]++)\\s*+(k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|p|pib)?\\s*+$");
+    /** Longer number strings cannot fit 64 bits; BigInteger parsing of huge decimals is quadratic. */
+    private static final int MAX_NUMBER_CHARS = 128;
+    /** The old kernel image is enumerated page by page, like the segments. */
+    private static final long MAX_OLD_KERNEL_BYTES = 16L << 30;
     /** Scenario files larger than this are rejected before parsing. */
     public static final long MAX_FILE_BYTES = 4L << 20;
 
@@ -44,21 +51,28 @@ public final class ScenarioLoader {
             if (Files.isDirectory(file)) throw new ScenarioError(f, "-", "is a directory, not a scenario file");
             if (Files.size(file) > MAX_FILE_BYTES) throw new ScenarioError(f, "-", "file larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
             text = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ScenarioError(f, "-", "not UTF-8 text");
         } catch (IOException | RuntimeException e) {
-            throw new ScenarioError(f, "-", "cannot read (" + e.getClass().getSimpleName() + ")");
+            throw new ScenarioError(f, "-", "cannot read (" + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "I/O error") + ")");
         }
         return parse(f, text);
     }
 
     public static Scenario parse(String f, String text) throws ScenarioError {
         JsonNode root;
-        try {
-            root = YAML.readTree(text);
+        try (com.fasterxml.jackson.core.JsonParser p = YAML.getFactory().createParser(text)) {
+            root = YAML.readTree(p);
+            if (root != null && p.nextToken() != null) {
+                throw new ScenarioError(f, "-", "more than one YAML document (the second starts at line " + p.currentLocation().getLineNr() + ")");
+            }
         } catch (JsonProcessingException e) {
             String loc = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
             throw new ScenarioError(f, "-", "not valid YAML" + loc + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException | RuntimeException e) {
-            throw new ScenarioError(f, "-", "not valid YAML (" + e.getClass().getSimpleName() + ")");
+            String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            throw new ScenarioError(f, "-", "not valid YAML" + (m.isEmpty() ? "" : ": " + m));
         }
         if (root == null || !root.isObject()) throw new ScenarioError(f, "-", "top level must be a mapping");
         allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables"));
@@ -94,7 +108,21 @@ public final class ScenarioLoader {
                 } catch (IllegalArgumentException ex) {
                     throw new ScenarioError(f, "registers." + e.getKey(), ex.getMessage());
                 }
-                regs.put(r, number(f, "registers." + e.getKey(), e.getValue()));
+                long v = number(f, "registers." + e.getKey(), e.getValue());
+                Long fromDump = regs.get(r);
+                if (fromDump != null && fromDump != v) {
+                    throw new ScenarioError(f, "registers." + e.getKey(), String.format(
+                            "0x%x contradicts the pasted dump, which says 0x%x", v, fromDump));
+                }
+                regs.put(r, v);
+            }
+        }
+        Long hcr = regs.get(SysReg.HCR_EL2);
+        if (hcr != null && regime != Regime.EL1_0) {
+            boolean e2h = org.kexecverify.model.reg.Layouts.of(SysReg.HCR_EL2, regime).get("E2H", hcr) != 0;
+            if (e2h != (regime == Regime.EL2_0)) {
+                throw new ScenarioError(f, "registers.HCR_EL2", String.format("HCR_EL2 = 0x%x has E2H=%d but the scenario's regime is %s",
+                        hcr, e2h ? 1 : 0, regime.cliName()));
             }
         }
 
@@ -112,6 +140,7 @@ public final class ScenarioLoader {
             pageAligned(f, p + ".size", size);
             if (size == 0) throw new ScenarioError(f, p + ".size", "must be positive");
             if (Long.compareUnsigned(base + size - 1, base) < 0) throw new ScenarioError(f, p, "range wraps past 2^64");
+            if (size < 0) throw new ScenarioError(f, p + ".size", String.format("0x%x: RAM ranges of 2^63 bytes or more are not modelled", size));
             RamRange r = new RamRange(base, size);
             for (RamRange o : ram) {
                 if (overlaps(o.base(), o.size(), base, size)) throw new ScenarioError(f, p, "overlaps an earlier RAM range");
@@ -162,6 +191,10 @@ public final class ScenarioLoader {
         long okBase = number(f, "placement.old_kernel.base", require(f, "placement.old_kernel.base", ok.get("base")));
         long okSize = size(f, "placement.old_kernel.size", require(f, "placement.old_kernel.size", ok.get("size")));
         pageAligned(f, "placement.old_kernel.base", okBase);
+        if (okSize == 0) throw new ScenarioError(f, "placement.old_kernel.size", "must be positive");
+        if (Long.compareUnsigned(okSize, MAX_OLD_KERNEL_BYTES) > 0) {
+            throw new ScenarioError(f, "placement.old_kernel.size", "past the 16 GiB the model enumerates page by page");
+        }
         if (ram.stream().noneMatch(r -> r.containsRange(okBase, okSize))) throw new ScenarioError(f, "placement.old_kernel", "not inside one RAM range");
         long stub = pl.has("hyp_stub_vectors") ? number(f, "placement.hyp_stub_vectors", pl.get("hyp_stub_vectors")) : okBase + 0x1000;
         if ((stub & 0x7ff) != 0) throw new ScenarioError(f, "placement.hyp_stub_vectors", "vectors must be 2 KB aligned");
@@ -204,7 +237,7 @@ public final class ScenarioLoader {
                 long size = n.has("size") ? size(f, p + ".size", n.get("size")) : 4096;
                 pageAligned(f, p + ".va", va);
                 pageAligned(f, p + ".pa", pa);
-                if (size > (1L << 40)) throw new ScenarioError(f, p + ".size", "page-by-page explicit mappings are limited to 1 TiB");
+                if (Long.compareUnsigned(size, 1L << 40) > 0) throw new ScenarioError(f, p + ".size", "page-by-page explicit mappings are limited to 1 TiB");
                 long attrs;
                 if (n.has("prot") == n.has("attrs")) throw new ScenarioError(f, p, "give exactly one of 'prot' (a Linux pgprot) or 'attrs' (raw bits)");
                 if (n.has("prot")) {
@@ -215,6 +248,14 @@ public final class ScenarioLoader {
                     }
                 } else {
                     attrs = number(f, p + ".attrs", n.get("attrs"));
+                }
+                long pages = (size + 4095) >>> 12;
+                if (size == 0) throw new ScenarioError(f, p + ".size", "must be positive");
+                if (Long.compareUnsigned(va + pages * 4096 - 1, va) < 0) throw new ScenarioError(f, p, "VA range wraps past 2^64");
+                for (TableSpec.Mapping o : mappings) {
+                    if (overlaps(o.va(), ((o.size() + 4095) >>> 12) * 4096, va, pages * 4096)) {
+                        throw new ScenarioError(f, p + ".va", "overlaps " + o.field() + ": a VA is mapped once");
+                    }
                 }
                 mappings.add(new TableSpec.Mapping(p, va, pa, size, attrs));
             }
@@ -264,6 +305,9 @@ public final class ScenarioLoader {
 
     /** An unsigned 64-bit number: YAML int or string in hex/binary/decimal. */
     static long number(String f, String path, JsonNode n) throws ScenarioError {
+        if (n.isTextual() && n.asText().length() > MAX_NUMBER_CHARS) {
+            throw new ScenarioError(f, path, "value of " + n.asText().length() + " characters is wider than 64 bits");
+        }
         try {
             if (n.isIntegralNumber()) return U64.fit(n.bigIntegerValue(), n.asText());
             if (n.isTextual()) return U64.parse(n.asText());
@@ -277,9 +321,11 @@ public final class ScenarioLoader {
     static long size(String f, String path, JsonNode n) throws ScenarioError {
         if (n.isIntegralNumber()) return number(f, path, n);
         if (!n.isTextual()) throw new ScenarioError(f, path, "must be a size such as 25M, 4G or 0x1000");
+        if (n.asText().length() > MAX_NUMBER_CHARS) throw new ScenarioError(f, path, "value of " + n.asText().length() + " characters is not a size (too long for 64 bits)");
         Matcher m = SIZE.matcher(n.asText());
         if (!m.matches()) throw new ScenarioError(f, path, "value '" + n.asText() + "' is not a size (e.g. 25M, 4G, 0x1000)");
         String num = m.group(1).replace("_", "");
+        if (num.isEmpty() || num.equalsIgnoreCase("0x")) throw new ScenarioError(f, path, "value '" + n.asText() + "' has no digits");
         BigInteger v = num.toLowerCase(Locale.ROOT).startsWith("0x") ? new BigInteger(num.substring(2), 16) : new BigInteger(num);
         String unit = m.group(2) == null ? "" : m.group(2).substring(0, 1).toLowerCase(Locale.ROOT);
         int shift = switch (unit) {

@@ -22,11 +22,10 @@ final class TableGraph {
                 long ttbr = r == 0 ? p.regs().ttbr0() : p.regs().ttbr1();
                 String sz = r == 0 ? "T0SZ" : "T1SZ";
                 long txsz = p.regs().tcrField(sz);
-                if (txsz < 16 || txsz > 39) continue;
+                if (!org.kexecverify.model.walk.Granule.txszInRange(txsz)) continue;
                 if (ttbr == 0) continue;
-                int inputBits = 64 - (int) txsz;
-                int start = 4 - (int) Math.ceil((inputBits - 12) / 9.0);
-                long root = ttbr & 0x0000_ffff_ffff_f000L;
+                int start = org.kexecverify.model.walk.Granule.startLevel(txsz);
+                long root = ttbr & org.kexecverify.model.desc.DescriptorBits.ADDRESS.mask();
                 String where = "registers." + p.regs().ttbrReg(r);
                 if (!plan.memory().isRam(root, 8)) {
                     throw new ScenarioError(file, where, String.format("table root 0x%x is outside RAM", root));

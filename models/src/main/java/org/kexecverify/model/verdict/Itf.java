@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code #meta.action} / {@code #meta.source}. Integers are written as {@code {"#bigint": "..."}}.
  */
 public final class Itf {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private Itf() {}
@@ -91,7 +92,9 @@ public final class Itf {
         if (n.isTextual()) return n.textValue();
         if (n.isNumber()) return n.longValue();
         if (n.isObject() && n.has("#bigint")) {
-            BigInteger b = new BigInteger(n.get("#bigint").asText());
+            String t = n.get("#bigint").asText();
+            if (t.length() > 80) throw new NumberFormatException("#bigint longer than 80 digits");
+            BigInteger b = new BigInteger(t);
             return b.bitLength() < 64 ? (Object) b.longValue() : b;
         }
         if (n.isArray()) {
@@ -113,9 +116,14 @@ public final class Itf {
         try {
             root = JSON.readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new MalformedTrace(file + ": not valid JSON (line " + e.getLocation().getLineNr() + "): " + e.getOriginalMessage());
+            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new MalformedTrace(file + ": not valid JSON" + line + ": " + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
         }
-        return parse(file.toString(), root);
+        try {
+            return parse(file.toString(), root);
+        } catch (NumberFormatException e) {
+            throw new MalformedTrace(file + ": a #bigint value is not a decimal integer");
+        }
     }
 
     public static Counterexample parse(String where, JsonNode root) throws MalformedTrace {
@@ -147,7 +155,12 @@ public final class Itf {
             }
             out.add(new Counterexample.State(action, source, vars));
         }
-        int loop = root.has("loop") ? root.get("loop").asInt(-1) : -1;
+        int loop = -1;
+        if (root.has("loop")) {
+            JsonNode l = root.get("loop");
+            if (!l.isIntegralNumber() || l.asLong() < 0) throw new MalformedTrace(where + ": loop: must be a state index (a non-negative integer)");
+            loop = (int) Math.min(Integer.MAX_VALUE, l.asLong());
+        }
         if (loop >= out.size()) throw new MalformedTrace(where + ": loop: index " + loop + " beyond the " + out.size() + " states");
         Object w = meta.has("witness") ? unvalue(meta.get("witness")) : Map.of();
         @SuppressWarnings("unchecked")

@@ -24,7 +24,7 @@ public record WalkStep(int level, long tableAddress, int index, long descriptorA
     public String render() {
         String what = switch (kind) {
             case TABLE -> "table -> 0x" + Long.toHexString(address());
-            case BLOCK -> "block -> 0x" + Long.toHexString(address() & ~((1L << (12 + 9 * (3 - level))) - 1));
+            case BLOCK -> "block -> 0x" + Long.toHexString(address() & ~((1L << Granule.levelShift(level)) - 1));
             case PAGE -> "page -> 0x" + Long.toHexString(address());
             case INVALID -> "invalid (bit 0 clear)";
             case RESERVED -> level == 0 ? "block at level 0 (not allowed with 4 KB granule)" : "reserved encoding 0b01 at level 3";

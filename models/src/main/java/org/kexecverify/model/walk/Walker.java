@@ -68,7 +68,7 @@ public final class Walker {
             }
             MemoryAttribute m;
             if (at == AccessType.FETCH) {
-                m = regs.sctlrField("I") != 0 ? MemoryAttribute.decode(0xaa) : MemoryAttribute.NORMAL_NC;
+                m = regs.sctlrField("I") != 0 ? MemoryAttribute.NORMAL_WT_MMU_OFF : MemoryAttribute.NORMAL_NC;
             } else {
                 m = MemoryAttribute.DEVICE_nGnRnE;
                 if (misaligned) {
@@ -76,14 +76,14 @@ public final class Walker {
                             "MMU off: data accesses are Device-nGnRnE, and an unaligned access to Device memory always faults", ctx);
                 }
             }
-            return new Translation.Mapped(va, at, va, new PageAttributes(m, -1, true, true, true, true), steps, ctx);
+            return new Translation.Mapped(va, at, va, new PageAttributes(m, m, -1, true, true, true, true), steps, ctx);
         }
 
         // --- VA range selection -------------------------------------------------------------
         int range = 0;
         String szName = "T0SZ";
         if (regime.hasTwoRanges()) {
-            range = (int) ((va >>> 55) & 1);
+            range = (int) VaFields.RANGE_SELECT.get(va);
             szName = range == 0 ? "T0SZ" : "T1SZ";
         }
         String rangeSuffix = regime.hasTwoRanges() ? Integer.toString(range) : "";
@@ -97,19 +97,19 @@ public final class Walker {
                     regs.tcrReg() + ".EPD" + range + "=1: walks for the " + ttbrName + " range are disabled", ctx);
         }
         long tg = regs.tcrField(range == 0 ? "TG0" : "TG1");
-        boolean fourK = range == 0 ? tg == 0 : tg == 2;
+        boolean fourK = range == 0 ? tg == Granule.TG0_4K : tg == Granule.TG1_4K;
         if (!fourK) {
             return new Translation.Fault(va, at, FaultKind.TRANSLATION, 0, steps,
                     regs.tcrReg() + ".TG" + range + " selects a granule the model does not walk (only 4 KB)", ctx);
         }
-        if (txsz < 16 || txsz > 39) {
+        if (!Granule.txszInRange(txsz)) {
             return new Translation.Fault(va, at, FaultKind.TRANSLATION, 0, steps,
                     regs.tcrReg() + "." + szName + "=" + txsz + " is outside 16..39 for a 4 KB granule (IMPLEMENTATION DEFINED; "
                             + "the model, like QEMU, takes a level-0 Translation fault)", ctx);
         }
-        int inputBits = 64 - (int) txsz;
+        int inputBits = Granule.inputBits(txsz);
         boolean tbi = regs.tcrField(regime == Regime.EL2 ? "TBI" : "TBI" + rangeSuffix) != 0;
-        int top = tbi ? 55 : 63;
+        int top = tbi ? VaFields.TOP_BYTE.lsb() - 1 : VaFields.TOP_BYTE.msb();
         long upper = top - inputBits + 1 >= 64 ? va : (va >>> inputBits) & ((1L << (top - inputBits + 1)) - 1);
         long expect = range == 0 ? 0 : (1L << (top - inputBits + 1)) - 1;
         if (upper != expect) {
@@ -118,10 +118,11 @@ public final class Walker {
                             ttbrName, szName, txsz, inputBits, regime.hasTwoRanges() ? "" : "; the EL2 regime has no upper range"), ctx);
         }
 
-        final int startLevel = 4 - (int) Math.ceil((inputBits - 12) / 9.0);
+        final int startLevel = Granule.startLevel(txsz);
         int level = startLevel;
-        long tableBytes = 8L << (inputBits - (12 + 9 * (3 - level)));
-        long table = ttbr & 0x0000_ffff_ffff_fffeL & ~(tableBytes - 1);
+        long tableBytes = Granule.startTableBytes(txsz);
+        long baddr = org.kexecverify.model.reg.Layouts.of(regs.ttbrReg(range), regime).field("BADDR").mask();
+        long table = ttbr & baddr & ~(tableBytes - 1);
         ctx = ctx.withStartLevel(level);
         if ((table >>> paBits) != 0) {
             return new Translation.Fault(va, at, FaultKind.ADDRESS_SIZE, 0, steps, String.format(
@@ -138,9 +139,8 @@ public final class Walker {
         int tableRestrictLevel = -1;
 
         while (true) {
-            int shift = 12 + 9 * (3 - level);
-            int indexBits = level == startLevel ? inputBits - shift : 9;
-            int index = (int) ((va >>> shift) & ((1L << indexBits) - 1));
+            int shift = Granule.levelShift(level);
+            int index = Granule.index(va, level, txsz);
             long descAddr = table + 8L * index;
             if (!mem.isRam(descAddr, 8)) {
                 steps.add(new WalkStep(level, table, index, descAddr, 0, WalkStep.Kind.NOT_RAM));
@@ -233,7 +233,7 @@ public final class Walker {
             } else if (!mattr.device() && regs.sctlrField("C") == 0) {
                 effective = MemoryAttribute.NORMAL_NC;
             }
-            PageAttributes pattrs = new PageAttributes(effective, attrIndx, true, writable, executable && !deviceFetchFault, false);
+            PageAttributes pattrs = new PageAttributes(effective, mattr, attrIndx, true, writable, executable && !deviceFetchFault, false);
             switch (at) {
                 case FETCH -> {
                     if (!executable) {

