@@ -17,6 +17,7 @@ import org.kexecverify.engines.Engine;
 import org.kexecverify.engines.Engines;
 import org.kexecverify.model.plan.Phase;
 import org.kexecverify.model.plan.RelocationPlan;
+import org.kexecverify.model.verdict.Counterexample;
 import org.kexecverify.model.verdict.Itf;
 import org.kexecverify.model.verdict.Obligation;
 import org.kexecverify.model.verdict.Verdict;
@@ -60,6 +61,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--open-placements", description = "smt: NO_CLOBBER over every placement the allocator allows, not just the scenario's")
     boolean openPlacements;
 
+    @Option(names = "--replay", description = "replay every refutation on the A64 emulator: CONFIRMED, or SPURIOUS (an engine bug, exit 4)")
+    boolean replay;
+
     @Option(names = "--repair", description = "smt: for refuted walk obligations, search the smallest descriptor/register change and re-prove")
     boolean repair;
 
@@ -92,7 +96,13 @@ public final class CheckCommand implements Callable<Integer> {
                 }
             }
             if (repair) notes.putAll(RepairHints.forPlan(plan, vs, timeoutSeconds * 1000));
-            results.add(new Result(plan, vs, disagreements(vs)));
+            List<String> dis = new ArrayList<>(disagreements(vs));
+            if (replay) {
+                EmulatorReplay.Result rr = EmulatorReplay.replay(plan, vs);
+                rr.notes().forEach((v, n) -> notes.merge(v, n, (a, b) -> a + "\n" + b));
+                dis.addAll(rr.spurious());
+            }
+            results.add(new Result(plan, vs, dis));
         }
 
         OutputDir dir = new OutputDir(out);
@@ -102,12 +112,15 @@ public final class CheckCommand implements Callable<Integer> {
             for (Verdict v : r.verdicts()) {
                 if (v instanceof Verdict.Refuted ref) {
                     String name = r.plan().scenario().name() + "." + v.obligation().name() + "." + v.stats().engine() + ".itf.json";
-                    dir.write(name, Itf.write(ref.counterexample()));
+                    Counterexample c = ref.counterexample();
+                    Map<String, Object> meta = new LinkedHashMap<>(c.meta());
+                    meta.put("file", r.plan().scenario().file());
+                    dir.write(name, Itf.write(new Counterexample(c.scenario(), c.obligation(), c.engine(), c.witness(), c.states(), c.loop(), meta)));
                     cxFiles.put(v, name);
                 }
             }
         }
-        dir.write("verdicts.json", json(results, cxFiles));
+        dir.write("verdicts.json", json(results, cxFiles, notes));
         if (report) {
             dir.removeStale("report.html", "report.md");
             List<ScenarioResult> rs = new ArrayList<>();
@@ -170,7 +183,7 @@ public final class CheckCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    static String json(List<Result> results, Map<Verdict, String> cxFiles) throws IOException {
+    static String json(List<Result> results, Map<Verdict, String> cxFiles, Map<Verdict, String> notes) throws IOException {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("tool", "kexec-verify");
@@ -200,6 +213,7 @@ public final class CheckCommand implements Callable<Integer> {
                 o.put("checked", v.stats().checked());
                 o.put("unit", v.stats().unit());
                 if (cxFiles.containsKey(v)) o.put("counterexample", cxFiles.get(v));
+                if (notes.containsKey(v)) o.put("notes", notes.get(v));
             }
             ArrayNode d = s.putArray("disagreements");
             r.disagreements().forEach(d::add);

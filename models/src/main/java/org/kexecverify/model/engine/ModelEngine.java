@@ -125,7 +125,7 @@ public final class ModelEngine {
 
     private static Counterexample cx(RelocationPlan plan, Obligation o, Map<String, Object> witness, List<Counterexample.State> states) {
         return new Counterexample(plan.scenario().name(), o, NAME, witness, states, -1,
-                Map.of("scenarioFile", plan.scenario().file(), "design", plan.design()));
+                Map.of("file", plan.scenario().file(), "design", plan.design()));
     }
 
     private static Counterexample.State walkState(Failure f) {
