@@ -442,7 +442,7 @@ public final class EmuEngine implements Engine {
         Counterexample cx(Obligation ob, Map<String, Object> witness, List<Counterexample.State> states, int loop) {
             if (states.isEmpty()) states = List.of(state("run", m.steps(), m.pc(), m.el(), Map.of()));
             return new Counterexample(plan.scenario().name(), ob, NAME, witness, states, loop,
-                    Map.of("scenarioFile", plan.scenario().file(), "design", plan.design(), "program", run.program().file()));
+                    Map.of("file", plan.scenario().file(), "design", plan.design(), "program", run.program().file()));
         }
     }
 }
