@@ -26,12 +26,20 @@
 (*             outcomes are allowed, TLC explores both)                     *)
 (*   at any time: a dirty line may be written back, a clean line dropped,   *)
 (*   and, while cacheable accesses are possible, an invalid line refilled.  *)
+(*                                                                          *)
+(* Lines (and PoC data) are kept only for CachedPages \subseteq DestPages.  *)
+(* No PE step reads mem or dc, and the cache variables of page d change     *)
+(* only in steps that name d, so the reachable states projected on the     *)
+(* other variables and (mem[d], dc[d]) are the same for every CachedPages  *)
+(* containing d: CoherentHandoff (a conjunction over pages) can be checked  *)
+(* one page at a time, and the other properties with CachedPages = {}.     *)
 (***************************************************************************)
 EXTENDS MmuEnable, FiniteSets
 
 CONSTANTS
   Entries,          \* Seq of [kind: {"ind","dest","src","done"}, page, at]
   DestPages,        \* every destination page
+  CachedPages,      \* destination pages whose cache line and PoC data are modelled
   KimageCands,      \* where struct kimage may have been allocated (open placement)
   TableCands,       \* where the placed table pages may be (open placement)
   PlacedRoots,      \* roots whose table pages are the placed table page
@@ -40,8 +48,8 @@ CONSTANTS
   InitIcStale       \* the I-cache may hold old contents of destination pages
 
 VARIABLES
-  mem,        \* [DestPages -> {"old","new"}]: data at the Point of Coherency
-  dc,         \* [DestPages -> line]: the D-cache line(s) of each destination page
+  mem,        \* [CachedPages -> {"old","new"}]: data at the Point of Coherency
+  dc,         \* [CachedPages -> line]: the D-cache line(s) of each destination page
   icStale,    \* the I-cache may hold instructions older than the copied image
   k,          \* index of x16 in Entries (0 before the head is loaded)
   phase,      \* "test" | "cmo" | "ldr": where the loop body is
@@ -131,7 +139,8 @@ RelocCopyPage ==          \* copy_page x13, x12 (ldp/stp through the current map
   /\ LET d == dest
          s == Entries[k].page
      IN /\ d \in DestPages
-        /\ IF DataCacheOn
+        /\ IF d \notin CachedPages THEN UNCHANGED <<mem, dc>>
+           ELSE IF DataCacheOn
            THEN dc' = [dc EXCEPT ![d] = [st |-> "D", v |-> "new"]] /\ UNCHANGED mem
            ELSE mem' = [mem EXCEPT ![d] = "new"] /\ UNCHANGED dc
         /\ written' = IF s = d THEN written ELSE written \cup {d}
@@ -146,6 +155,7 @@ CleanLine(l, m) == IF l.st = "D" THEN l.v ELSE m
 RelocDcByLine ==          \* dcache_by_myline_op <op>, sy over [x19, x19 + PAGE_SIZE)
   /\ InLoop("cmo")
   /\ LET d == cur IN
+     IF d \notin CachedPages THEN UNCHANGED <<mem, dc>> ELSE
      CASE Instr.cmo = "civac" ->
             /\ mem' = [mem EXCEPT ![d] = CleanLine(dc[d], mem[d])]
             /\ dc' = [dc EXCEPT ![d] = LineI]
@@ -185,7 +195,7 @@ CacheFrame == UNCHANGED <<el, pc, sys, eff, tlb, tlbiPend, elr, esr>>
 
 CacheWriteBack ==
   /\ pc.at # "new"
-  /\ \E d \in DestPages :
+  /\ \E d \in CachedPages :
        /\ dc[d].st = "D"
        /\ mem' = [mem EXCEPT ![d] = dc[d].v]
        /\ dc' = [dc EXCEPT ![d] = [st |-> "C", v |-> dc[d].v]]
@@ -194,7 +204,7 @@ CacheWriteBack ==
 
 CacheDropClean ==
   /\ pc.at # "new"
-  /\ \E d \in DestPages :
+  /\ \E d \in CachedPages :
        /\ dc[d].st = "C"
        /\ dc' = [dc EXCEPT ![d] = LineI]
   /\ UNCHANGED mem
@@ -203,7 +213,7 @@ CacheDropClean ==
 
 CacheSpeculativeFill ==
   /\ pc.at # "new" /\ DataCacheOn
-  /\ \E d \in DestPages :
+  /\ \E d \in CachedPages :
        /\ dc[d].st = "I"
        /\ dc' = [dc EXCEPT ![d] = [st |-> "C", v |-> mem[d]]]
   /\ UNCHANGED mem
@@ -213,10 +223,10 @@ CacheSpeculativeFill ==
 CacheEnvStep == ModelDataEnv /\ (CacheWriteBack \/ CacheDropClean \/ CacheSpeculativeFill)
 
 RelocInit ==
-  /\ mem = [d \in DestPages |-> "old"]
+  /\ mem = [d \in CachedPages |-> "old"]
   /\ dc \in IF ModelDataEnv
-           THEN [DestPages -> {LineI, [st |-> "C", v |-> "old"], [st |-> "D", v |-> "old"]}]
-           ELSE {[d \in DestPages |-> LineI]}
+           THEN [CachedPages -> {LineI, [st |-> "C", v |-> "old"], [st |-> "D", v |-> "old"]}]
+           ELSE {[d \in CachedPages |-> LineI]}
   /\ icStale = InitIcStale
   /\ k = 0
   /\ phase = "test"

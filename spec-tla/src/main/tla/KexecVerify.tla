@@ -16,7 +16,7 @@
 (*   NoExceptionLoop      VECTORS_EXECUTABLE: no abort is taken while       *)
 (*                        fetching a vector (that would repeat forever)     *)
 (*   CoherentHandoff      COHERENT_HANDOFF: at the jump to the new kernel   *)
-(*                        every destination page is at PoC, no line holds   *)
+(*                        every (cached) destination page is at PoC, no line holds   *)
 (*                        dirty or stale data for it, the I-cache is clean  *)
 (*   TLBCleanBeforeEnable TLB_CLEAN_BEFORE_ENABLE: no access the PE is      *)
 (*                        about to make can hit a stale TLB entry           *)
@@ -77,7 +77,7 @@ CleanAtPoC(d) == /\ mem[d] = "new"
                  /\ dc[d].st # "D"
                  /\ (dc[d].st = "C" => dc[d].v = "new")
 
-CoherentHandoff == Done => (\A d \in DestPages : CleanAtPoC(d)) /\ ~icStale
+CoherentHandoff == Done => (\A d \in CachedPages : CleanAtPoC(d)) /\ ~icStale
 
 TLBCleanBeforeEnable == \A va \in NextAccessVAs : ~StaleEntryFor(va)
 
@@ -87,8 +87,9 @@ TypeOK ==
   /\ el \in {1, 2}
   /\ pc.at \in {"prog", "vec", "new"}
   /\ tlbiPend \subseteq Regimes
-  /\ mem \in [DestPages -> {"old", "new"}]
-  /\ dc \in [DestPages -> Lines]
+  /\ CachedPages \subseteq DestPages
+  /\ mem \in [CachedPages -> {"old", "new"}]
+  /\ dc \in [CachedPages -> Lines]
   /\ icStale \in BOOLEAN
   /\ phase \in {"test", "cmo", "ldr"}
   /\ k \in 0..Len(Entries)

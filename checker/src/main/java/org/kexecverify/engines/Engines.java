@@ -13,7 +13,7 @@ public final class Engines {
     private Engines() {}
 
     /** Every engine, in the order {@code all} runs them. */
-    public static final List<String> NAMES = List.of("model", "smt", "emu");
+    public static final List<String> NAMES = List.of("model", "smt", "tla", "emu");
 
     /** Settings the command line gives the engines. */
     public record Settings(WalkOptions walk, Progress progress, long timeoutMillis, boolean openPlacements) {}
@@ -25,6 +25,7 @@ public final class Engines {
             switch (name.trim()) {
                 case "model" -> out.add(new ModelEngineAdapter(s.walk(), s.progress()));
                 case "smt" -> out.add(new SmtEngineAdapter(new SmtOptions(s.timeoutMillis()), s.openPlacements()));
+                case "tla" -> out.add(new TlaEngineAdapter(s.walk(), s.timeoutMillis()));
                 case "emu" -> out.add(new EmuEngine());
                 default -> throw new BadInput("--engine: unknown or unavailable engine '" + name.trim() + "' (available: " + String.join(", ", NAMES) + ", all)");
             }

@@ -3,7 +3,6 @@ package org.kexecverify.tla;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -11,25 +10,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.kexecverify.model.verdict.Counterexample;
 import org.kexecverify.model.verdict.Obligation;
 import org.kexecverify.model.verdict.Stats;
 import org.kexecverify.model.verdict.Verdict;
 
 /**
- * The {@code tla} engine: decides obligations by running TLC on a {@link TlaInstance}, one run per
- * obligation so each gets its own verdict and trace.
+ * The {@code tla} engine: decides obligations by running TLC on a {@link TlaInstance}.
  *
  * <pre>
- *   NO_CLOBBER              INVARIANT NoClobber
- *   VECTORS_EXECUTABLE      INVARIANT NoExceptionLoop
- *   COHERENT_HANDOFF        INVARIANT CoherentHandoff
- *   TLB_CLEAN_BEFORE_ENABLE INVARIANT TLBCleanBeforeEnable
- *   NO_HANG_AFTER_MMU_ON    PROPERTY  Termination  (&lt;&gt;Done, weak fairness of the PE)
+ *   NO_CLOBBER              INVARIANT NoClobber              ModelDataEnv = FALSE, CachedPages = {}
+ *   VECTORS_EXECUTABLE      INVARIANT NoExceptionLoop        ModelDataEnv = FALSE, CachedPages = {}
+ *   TLB_CLEAN_BEFORE_ENABLE INVARIANT TLBCleanBeforeEnable   ModelDataEnv = TRUE,  CachedPages = {}
+ *   COHERENT_HANDOFF        INVARIANT CoherentHandoff        ModelDataEnv = TRUE,  CachedPages = {d}, each d
+ *   NO_HANG_AFTER_MMU_ON    PROPERTY  Termination            ModelDataEnv = FALSE, CachedPages = {}
+ *                                     (&lt;&gt;Done, weak fairness of the PE)
  * </pre>
  *
- * Every run also checks TypeOK; a TypeOK violation, a TLC error, a timeout or an out-of-memory is
- * {@link Verdict.Inconclusive}, never {@link Verdict.Proved}.
+ * Why the reduced configurations decide the full model (KexecRelocation.tla): no PE step reads
+ * the TLB or the cache variables, so the reachable values of every other variable are the same
+ * with or without the environment's speculative TLB fills and cache activity; NoClobber,
+ * NoExceptionLoop and Termination read none of those variables. TLBCleanBeforeEnable reads the
+ * TLB but no cache variable. CoherentHandoff is a conjunction over destination pages and the
+ * cache variables of page d change only in steps that name d, so it holds iff it holds with
+ * each page's line modelled alone. Invariants that share a configuration are checked in one run;
+ * when TLC reports one of them violated, the others are checked again without it.
+ *
+ * <p>Every run also checks TypeOK; a TypeOK violation, a TLC error, a timeout or an out-of-memory
+ * is {@link Verdict.Inconclusive}, never {@link Verdict.Proved}.
  */
 public final class TlaEngine {
     /** What each decided obligation is checked as. */
@@ -55,62 +64,172 @@ public final class TlaEngine {
         this.heapMb = heapMb;
     }
 
-    /** Verdicts for the requested obligations this engine decides, in {@link Obligation} order. */
-    public List<Verdict> check(TlaInstance inst, Set<Obligation> requested) {
-        List<Verdict> out = new ArrayList<>();
-        for (Map.Entry<Obligation, String> e : PROPERTIES.entrySet()) {
-            if (requested.contains(e.getKey())) out.add(check(inst, e.getKey(), e.getValue()));
+    /**
+     * One TLC configuration derived from the instance's safety configuration.
+     *
+     * @param name        file name of the configuration
+     * @param dataEnv     ModelDataEnv
+     * @param cached      CachedPages
+     * @param invariants  invariants checked besides TypeOK (empty for the liveness run)
+     * @param temporal    checks PROPERTY Termination instead
+     */
+    public record Check(String name, boolean dataEnv, List<Integer> cached, List<String> invariants, boolean temporal) {
+        public Check {
+            cached = List.copyOf(cached);
+            invariants = List.copyOf(invariants);
+        }
+
+        String text(String baseCfg) {
+            StringBuilder b = new StringBuilder();
+            for (String line : baseCfg.split("\n", -1)) {
+                String t = line.strip();
+                if (t.startsWith("INVARIANT") || t.startsWith("PROPERTY")) continue;
+                if (t.startsWith("ModelDataEnv =")) line = "  ModelDataEnv = " + (dataEnv ? "TRUE" : "FALSE");
+                if (t.startsWith("CachedPages =")) {
+                    line = "  CachedPages = {" + cached.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "}";
+                }
+                b.append(line).append('\n');
+            }
+            String check = temporal ? "PROPERTY Termination" : "INVARIANTS TypeOK " + String.join(" ", invariants);
+            return b.toString().stripTrailing() + "\n" + check + "\n";
+        }
+    }
+
+    /** The configurations that decide {@code requested} on {@code inst}, in the order they are run. */
+    public static List<Check> plan(TlaInstance inst, Set<Obligation> requested) {
+        List<Check> out = new ArrayList<>();
+        List<String> control = new ArrayList<>();
+        if (requested.contains(Obligation.NO_CLOBBER)) control.add("NoClobber");
+        if (requested.contains(Obligation.VECTORS_EXECUTABLE)) control.add("NoExceptionLoop");
+        String m = inst.module();
+        if (!control.isEmpty()) out.add(new Check(m + "_Control.cfg", false, List.of(), control, false));
+        if (requested.contains(Obligation.TLB_CLEAN_BEFORE_ENABLE)) {
+            out.add(new Check(m + "_TLBCleanBeforeEnable.cfg", true, List.of(), List.of("TLBCleanBeforeEnable"), false));
+        }
+        if (requested.contains(Obligation.COHERENT_HANDOFF)) {
+            if (inst.destPages().isEmpty()) {
+                out.add(new Check(m + "_CoherentHandoff.cfg", true, List.of(), List.of("CoherentHandoff"), false));
+            }
+            for (int d : inst.destPages()) {
+                out.add(new Check(m + "_CoherentHandoff_page" + d + ".cfg", true, List.of(d), List.of("CoherentHandoff"), false));
+            }
+        }
+        if (requested.contains(Obligation.NO_HANG_AFTER_MMU_ON)) {
+            out.add(new Check(m + "_Termination.cfg", false, List.of(), List.of(), true));
         }
         return out;
     }
 
-    private Verdict check(TlaInstance inst, Obligation ob, String property) {
-        boolean temporal = property.equals("Termination");
-        String cfgName = inst.module() + "_" + property + ".cfg";
+    /** Writes every configuration of {@link #plan} next to the instance (for plain TLC runs). */
+    public static List<Check> writeConfigs(TlaInstance inst, Set<Obligation> requested) throws IOException {
+        String base = Files.readString(inst.dir().resolve(inst.safetyConfig()), StandardCharsets.UTF_8);
+        List<Check> checks = plan(inst, requested);
+        for (Check c : checks) Files.writeString(inst.dir().resolve(c.name()), c.text(base), StandardCharsets.UTF_8);
+        return checks;
+    }
+
+    /** What TLC said about one property in one configuration. */
+    private record Outcome(String property, Check check, TlcResult result) {}
+
+    /** Verdicts for the requested obligations this engine decides, in {@link Obligation} order. */
+    public List<Verdict> check(TlaInstance inst, Set<Obligation> requested) {
+        List<Check> checks;
         try {
-            String base = Files.readString(inst.dir().resolve(temporal ? inst.livenessConfig() : inst.safetyConfig()),
-                    StandardCharsets.UTF_8);
-            String check = temporal ? "PROPERTY Termination" : "INVARIANTS TypeOK " + property;
-            Files.writeString(inst.dir().resolve(cfgName), withCheck(base, check), StandardCharsets.UTF_8);
+            checks = writeConfigs(inst, requested);
         } catch (IOException ex) {
-            return new Verdict.Inconclusive(ob, "could not write the TLC configuration: " + ex.getMessage(),
-                    new Stats("tla", 0, 0, "distinct states"));
+            List<Verdict> out = new ArrayList<>();
+            for (Obligation ob : PROPERTIES.keySet()) {
+                if (requested.contains(ob)) {
+                    out.add(new Verdict.Inconclusive(ob, "could not write the TLC configuration: " + ex.getMessage(),
+                            new Stats("tla", 0, 0, "distinct states")));
+                }
+            }
+            return out;
         }
-        TlcRunner.Run run = runner.run(new TlcJob(inst.dir(), inst.module(), cfgName, timeout, heapMb, 1, "Termination"));
-        TlcResult r = run.result();
-        Stats stats = new Stats("tla", r.stats().millis(), Math.max(0, r.stats().distinctStates()), "distinct states");
-        if (r instanceof TlcResult.NoError) {
-            return new Verdict.Proved(ob, "TLC explored all " + r.stats().distinctStates() + " distinct states of "
-                    + inst.module() + " (every open placement, every order the architecture allows): " + property
-                    + (temporal ? " holds under weak fairness of the PE" : " holds in every state"), stats);
+        Map<String, List<Outcome>> by = new LinkedHashMap<>();
+        for (Check c : checks) {
+            for (Outcome o : run(inst, c)) by.computeIfAbsent(o.property(), k -> new ArrayList<>()).add(o);
         }
-        if (r instanceof TlcResult.Failure f) {
-            return new Verdict.Inconclusive(ob, "TLC did not decide " + property + ": " + f.reason(), stats);
+        List<Verdict> out = new ArrayList<>();
+        for (Map.Entry<Obligation, String> e : PROPERTIES.entrySet()) {
+            if (requested.contains(e.getKey())) out.add(verdict(inst, e.getKey(), e.getValue(), by.getOrDefault(e.getValue(), List.of())));
         }
-        TlcResult.Violation v = (TlcResult.Violation) r;
-        if (!v.property().equals(property) && !(temporal && v.kind() == TlcResult.Violation.Kind.TEMPORAL)) {
-            return new Verdict.Inconclusive(ob, "TLC stopped on " + v.property() + " before deciding " + property
-                    + " (last step: " + v.trace().last().kernelStep() + ")", stats);
-        }
-        return new Verdict.Refuted(ob, explain(v, property), counterexample(inst, ob, v, cfgName), stats);
+        return out;
     }
 
-    static String withCheck(String cfg, String check) {
-        StringBuilder b = new StringBuilder();
-        for (String line : cfg.split("\n", -1)) {
-            String t = line.strip();
-            if (t.startsWith("INVARIANT") || t.startsWith("PROPERTY")) continue;
-            b.append(line).append('\n');
+    /** Runs one configuration; a violated invariant is taken out and the rest checked again. */
+    private List<Outcome> run(TlaInstance inst, Check c) {
+        List<Outcome> out = new ArrayList<>();
+        List<String> left = new ArrayList<>(c.temporal() ? List.of("Termination") : c.invariants());
+        Check cur = c;
+        while (!left.isEmpty()) {
+            if (cur != c) {
+                try {
+                    String base = Files.readString(inst.dir().resolve(inst.safetyConfig()), StandardCharsets.UTF_8);
+                    Files.writeString(inst.dir().resolve(cur.name()), cur.text(base), StandardCharsets.UTF_8);
+                } catch (IOException ex) {
+                    TlcResult f = new TlcResult.Failure("could not write " + cur.name() + ": " + ex.getMessage(),
+                            new TlcStats(-1, -1, -1, 0, -1));
+                    for (String p : left) out.add(new Outcome(p, cur, f));
+                    return out;
+                }
+            }
+            TlcResult r = runner.run(new TlcJob(inst.dir(), inst.module(), cur.name(), timeout, heapMb, 1, "Termination")).result();
+            if (r instanceof TlcResult.Violation v) {
+                String hit = c.temporal() && v.kind() == TlcResult.Violation.Kind.TEMPORAL ? "Termination" : v.property();
+                if (left.contains(hit)) {
+                    out.add(new Outcome(hit, cur, r));
+                    left.remove(hit);
+                    if (left.isEmpty()) break;
+                    cur = new Check(c.name().replace(".cfg", "_without" + hit + ".cfg"), c.dataEnv(), c.cached(), left, false);
+                    continue;
+                }
+            }
+            for (String p : left) out.add(new Outcome(p, cur, r));
+            break;
         }
-        return b.toString().stripTrailing() + "\n" + check + "\n";
+        return out;
     }
 
-    private static String explain(TlcResult.Violation v, String property) {
+    private Verdict verdict(TlaInstance inst, Obligation ob, String property, List<Outcome> outcomes) {
+        long millis = 0;
+        long states = 0;
+        for (Outcome o : outcomes) {
+            millis += Math.max(0, o.result().stats().millis());
+            states += Math.max(0, o.result().stats().distinctStates());
+        }
+        Stats stats = new Stats("tla", millis, states, "distinct states");
+        boolean temporal = property.equals("Termination");
+        if (outcomes.isEmpty()) return new Verdict.Inconclusive(ob, "TLC was not run for " + property, stats);
+        for (Outcome o : outcomes) {
+            if (o.result() instanceof TlcResult.Violation v && (v.property().equals(property)
+                    || (temporal && v.kind() == TlcResult.Violation.Kind.TEMPORAL))) {
+                return new Verdict.Refuted(ob, explain(v, property, o.check()), counterexample(inst, ob, v, o.check().name()), stats);
+            }
+        }
+        for (Outcome o : outcomes) {
+            if (o.result() instanceof TlcResult.Failure f) {
+                return new Verdict.Inconclusive(ob, "TLC did not decide " + property + " (" + o.check().name() + "): " + f.reason(), stats);
+            }
+            if (o.result() instanceof TlcResult.Violation v) {
+                return new Verdict.Inconclusive(ob, "TLC stopped on " + v.property() + " before deciding " + property
+                        + " (" + o.check().name() + ", last step: " + v.trace().last().kernelStep() + ")", stats);
+            }
+        }
+        String scope = outcomes.size() == 1 ? "" : " (" + outcomes.size() + " TLC runs, one per destination page's cache line)";
+        return new Verdict.Proved(ob, "TLC explored all " + states + " distinct states of " + inst.module()
+                + " (every order the architecture allows, every open placement of the instance): " + property
+                + (temporal ? " holds under weak fairness of the PE" : " holds in every state") + scope, stats);
+    }
+
+    private static String explain(TlcResult.Violation v, String property, Check c) {
         TlcState last = v.trace().last();
         StringBuilder b = new StringBuilder(property).append(" fails");
         Object k = last.vars().get("kimagePage");
         Object t = last.vars().get("tablePage");
-        if (k != null || t != null) b.append(" with struct kimage at page ").append(k).append(", tables at page ").append(t);
+        if (k != null) b.append(" with struct kimage at page ").append(k);
+        if (t != null && !Long.valueOf(0).equals(t)) b.append(k != null ? ", " : " with ").append("tables at page ").append(t);
+        if (!c.cached().isEmpty() && property.equals("CoherentHandoff")) b.append(", destination page ").append(c.cached().get(0));
         b.append(": after ").append(v.trace().states().size() - 1).append(" steps, last ").append(last.kernelStep());
         if (v.trace().isLasso()) b.append("; then repeats forever from state ").append(v.trace().loop());
         return b.toString();

@@ -44,7 +44,7 @@ public final class ScenarioBuilders {
     private ScenarioBuilders() {}
 
     public static final List<String> NAMES = List.of("rfc-v2-trans-table", "upstream-trans-pgd", "hibernate-resume", "explicit");
-    public static final List<String> OPTIONS = List.of("code_prot", "data_prot", "vectors", "kimage_reads", "code_va", "linear_map");
+    public static final List<String> OPTIONS = List.of("code_prot", "data_prot", "vectors", "kimage_reads", "code_va", "linear_map", "dcache_op");
 
     /** PAGE_OFFSET for 48-bit VAs in v5.4+ (the linear map starts at the bottom of the TTBR1 range). */
     public static final long PAGE_OFFSET = 0xffff_0000_0000_0000L;
