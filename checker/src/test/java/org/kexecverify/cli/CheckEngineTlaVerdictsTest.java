@@ -48,7 +48,9 @@ class CheckEngineTlaVerdictsTest {
         assertEquals("PROVED", v.get("rfc-v2-el2").get("NO_CLOBBER"), all);
         assertEquals("REFUTED", v.get("upstream-el2-kimage-after-copy").get("NO_CLOBBER"), all);
         assertEquals("REFUTED", v.get("upstream-el2-tables-ordinary").get("NO_CLOBBER"), all);
-        assertEquals("PROVED", v.get("upstream-el2-tables-ordinary").get("NO_HANG_AFTER_MMU_ON"), all);
+        // after a clobber the spec's Termination says nothing about the real machine (data is abstract): never PROVED
+        assertEquals("INCONCLUSIVE", v.get("upstream-el2-tables-ordinary").get("NO_HANG_AFTER_MMU_ON"), all);
+        assertEquals("INCONCLUSIVE", v.get("upstream-el2-kimage-after-copy").get("NO_HANG_AFTER_MMU_ON"), all);
         assertTrue(Files.exists(out.resolve("upstream-el2-kimage-after-copy.NO_CLOBBER.tla.itf.json")), all);
         assertTrue(Files.exists(out.resolve("rfc-v2-el2.NO_HANG_AFTER_MMU_ON.tla.itf.json")), all);
     }
