@@ -24,6 +24,8 @@ public enum Program {
      * entry point, EL2 vectors and dtb address are loaded from struct kimage after the copy loop.
      */
     UPSTREAM_V5_16_KIMAGE_AFTER_COPY("relocate_kernel_v5_16_kimage_after_copy.S", "arm64_relocate_new_kernel"),
+    /** The v13 (2021) ThunderX2 hang: DC IVAC instead of DC CIVAC after the cacheable copy (scenario option dcache_op: ivac). */
+    UPSTREAM_V5_16_DC_IVAC("relocate_kernel_v5_16_dc_ivac.S", "arm64_relocate_new_kernel"),
     /** trans_pgd_stub_vectors: all invalid (b .) except the 64-bit EL1 synchronous entry. */
     STUB_VECTORS("trans_pgd_stub_vectors.S", "trans_pgd_stub_vectors");
 

@@ -30,6 +30,7 @@ class BundledScenarioVerdictsTest {
             "hibernate-resume|PROVED|PROVED|PROVED|PROVED|PROVED",
             "upstream-el2-kimage-after-copy|PROVED|PROVED|PROVED|PROVED|REFUTED",
             "upstream-el2-tables-ordinary|PROVED|PROVED|PROVED|PROVED|REFUTED",
+            "upstream-el2-dc-ivac|PROVED|PROVED|PROVED|PROVED|PROVED",
     })
     void verdicts(String name, String idmap, String vectors, String data, String registers, String clobber) throws Exception {
         RelocationPlan plan = ScenarioBuilders.build(ScenarioLoader.load(Path.of("../scenarios/" + name + ".yaml")));
