@@ -78,16 +78,19 @@ public final class CheckCommand implements Callable<Integer> {
             default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
         }, false);
         if (timeoutSeconds <= 0 || timeoutSeconds > 86_400) throw new BadInput("--timeout: must be 1..86400 seconds");
-        List<Engine> engines = Engines.select(engine, new Engines.Settings(options, org.kexecverify.output.TerminalProgress.forCli(quiet),
-                timeoutSeconds * 1000, openPlacements));
+        org.kexecverify.model.progress.Progress progress = org.kexecverify.output.TerminalProgress.forCli(quiet);
+        List<Engine> engines = Engines.select(engine, new Engines.Settings(options, progress, timeoutSeconds * 1000, openPlacements));
         List<RelocationPlan> plans = new ArrayList<>();
         for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
 
         List<Result> results = new ArrayList<>();
         Map<Verdict, String> notes = new LinkedHashMap<>();
+        long runsDone = 0;
+        long runsTotal = (long) plans.size() * engines.size();
         for (RelocationPlan plan : plans) {
             List<Verdict> vs = new ArrayList<>();
             for (Engine e : engines) {
+                progress.update("check: " + plan.scenario().name() + " with " + e.name(), runsDone++, runsTotal, "engine runs");
                 try {
                     vs.addAll(e.check(plan));
                 } catch (org.kexecverify.smt.SmtEngineBug bug) {
@@ -105,6 +108,7 @@ public final class CheckCommand implements Callable<Integer> {
             results.add(new Result(plan, vs, dis));
         }
 
+        progress.done();
         OutputDir dir = new OutputDir(out);
         dir.removeStale(".itf.json", "verdicts.json");
         Map<Verdict, String> cxFiles = new LinkedHashMap<>();
