@@ -48,6 +48,16 @@ class BundledScenarioVerdictsTest {
         assertEquals(outcome, v.outcome(), o + ": " + v.explanation() + walk);
     }
 
+    /** The reviewers' example: the cover letter's dump pasted into a scenario gives the same verdicts as rfc-v2-el2. */
+    @org.junit.jupiter.api.Test
+    void pastedSeedDumpGivesTheSameVerdictsAsTheBundledScenario() throws Exception {
+        RelocationPlan fromDump = ScenarioBuilders.build(ScenarioLoader.load(Path.of("../examples/seed-2019-el2-from-dump.yaml")));
+        RelocationPlan bundled = ScenarioBuilders.build(ScenarioLoader.load(Path.of("../scenarios/rfc-v2-el2.yaml")));
+        List<String> a = new ModelEngine().check(fromDump).stream().map(v -> v.obligation() + "=" + v.outcome()).toList();
+        List<String> b = new ModelEngine().check(bundled).stream().map(v -> v.obligation() + "=" + v.outcome()).toList();
+        assertEquals(b, a);
+    }
+
     @org.junit.jupiter.api.Test
     void rfcV2El2IsRefutedBecauseOfBit54AtLevel3AndTheHypStubVectorsAreExecuteNeverToo() throws Exception {
         RelocationPlan plan = ScenarioBuilders.build(ScenarioLoader.load(Path.of("../scenarios/rfc-v2-el2.yaml")));
