@@ -25,7 +25,7 @@ public final class Engines {
             switch (name.trim()) {
                 case "model" -> out.add(new ModelEngineAdapter(s.walk(), s.progress()));
                 case "smt" -> out.add(new SmtEngineAdapter(new SmtOptions(s.timeoutMillis()), s.openPlacements()));
-                case "tla" -> out.add(new TlaEngineAdapter(s.walk(), s.timeoutMillis()));
+                case "tla" -> out.add(new TlaEngineAdapter(s.walk(), s.timeoutMillis(), s.progress()));
                 case "emu" -> out.add(new EmuEngine());
                 default -> throw new BadInput("--engine: unknown or unavailable engine '" + name.trim() + "' (available: " + String.join(", ", NAMES) + ", all)");
             }

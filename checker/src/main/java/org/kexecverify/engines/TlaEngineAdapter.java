@@ -37,7 +37,11 @@ public final class TlaEngineAdapter implements Engine {
     private final Optional<TlcRunner> runner;
 
     public TlaEngineAdapter(WalkOptions walk, long timeoutMillis) {
-        this(walk, timeoutMillis, TlatoolsJar.locate().map(jar -> new TlcRunner(jar, Path.of(System.getProperty("java.home"), "bin", "java"))));
+        this(walk, timeoutMillis, org.kexecverify.model.progress.Progress.NONE);
+    }
+
+    public TlaEngineAdapter(WalkOptions walk, long timeoutMillis, org.kexecverify.model.progress.Progress progress) {
+        this(walk, timeoutMillis, TlatoolsJar.locate().map(jar -> new TlcRunner(jar, Path.of(System.getProperty("java.home"), "bin", "java"), progress)));
     }
 
     /** With a given runner (e.g. another java binary or class path); empty: TLC is not available. */

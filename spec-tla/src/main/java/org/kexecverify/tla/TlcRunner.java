@@ -1,5 +1,8 @@
 package org.kexecverify.tla;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,10 +28,41 @@ import java.util.stream.Stream;
 public final class TlcRunner {
     private final Path tlatools;
     private final Path java;
+    private final org.kexecverify.model.progress.Progress progress;
 
     public TlcRunner(Path tlatools, Path java) {
+        this(tlatools, java, org.kexecverify.model.progress.Progress.NONE);
+    }
+
+    /** With a progress sink: while TLC runs, the latest distinct-state count it reported (or the seconds elapsed). */
+    public TlcRunner(Path tlatools, Path java, org.kexecverify.model.progress.Progress progress) {
         this.tlatools = tlatools;
         this.java = java;
+        this.progress = progress;
+    }
+
+    public TlcRunner withProgress(org.kexecverify.model.progress.Progress p) {
+        return new TlcRunner(tlatools, java, p);
+    }
+
+    private static final Pattern DISTINCT = Pattern.compile("([0-9,]+) distinct states found");
+
+    /** Waits for TLC, reporting progress about twice a second; false on timeout. */
+    private boolean await(Process p, TlcJob job, Path out, long t0) throws InterruptedException, IOException {
+        long deadline = t0 + job.timeout().toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            if (p.waitFor(Math.min(left, 500_000_000L), TimeUnit.NANOSECONDS)) return true;
+            if (progress == org.kexecverify.model.progress.Progress.NONE) continue;
+            long distinct = -1;
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            Matcher m = DISTINCT.matcher(text);
+            while (m.find()) distinct = Long.parseLong(m.group(1).replace(",", ""));
+            long secs = (System.nanoTime() - t0) / 1_000_000_000L;
+            if (distinct >= 0) progress.update("TLC " + job.module() + " (" + secs + " s)", distinct, -1, "distinct states");
+            else progress.update("TLC " + job.module(), secs, job.timeout().toSeconds(), "s of the timeout");
+        }
     }
 
     /** A runner using this JVM's java and the located TLC class path entry. */
@@ -57,7 +91,7 @@ public final class TlcRunner {
                     "-config", job.config(), job.module() + ".tla"));
             Process p = new ProcessBuilder(cmd).directory(job.dir().toFile())
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean finished = p.waitFor(job.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            boolean finished = await(p, job, out, t0);
             long millis = (System.nanoTime() - t0) / 1_000_000;
             if (!finished) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
