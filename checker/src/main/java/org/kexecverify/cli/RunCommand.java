@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.kexecverify.emulator.cpu.ExceptionRecord;
-import org.kexecverify.emulator.cpu.Insn;
+import org.kexecverify.model.a64.Insn;
 import org.kexecverify.emulator.cpu.RunResult;
 import org.kexecverify.emulator.cpu.TraceSink;
 import org.kexecverify.emulator.scenario.ScenarioRun;

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.kexecverify.emulator.isa.BitMasks;
-import org.kexecverify.emulator.isa.Cond;
-import org.kexecverify.emulator.isa.SysOp;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.BitMasks;
+import org.kexecverify.model.a64.Cond;
+import org.kexecverify.model.a64.SysOp;
+import org.kexecverify.model.a64.SysRegId;
 
 /**
  * A two-pass assembler for the A64 subset the relocation and MMU-enable code uses, in GNU as syntax.

@@ -1,5 +1,8 @@
 package org.kexecverify.emulator.cpu;
 
+import org.kexecverify.model.a64.Decoder;
+import org.kexecverify.model.a64.Insn;
+import org.kexecverify.model.a64.Op;
 import static org.kexecverify.emulator.arch.ArchFields.ESR_EC;
 import static org.kexecverify.emulator.arch.ArchFields.ESR_IL;
 import static org.kexecverify.emulator.arch.ArchFields.ESR_ISS;
@@ -25,9 +28,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import org.kexecverify.emulator.isa.Cond;
-import org.kexecverify.emulator.isa.SysOp;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.Cond;
+import org.kexecverify.model.a64.SysOp;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.mem.Frame;
 import org.kexecverify.emulator.mem.Ram;
 import org.kexecverify.emulator.mmu.Tlb;

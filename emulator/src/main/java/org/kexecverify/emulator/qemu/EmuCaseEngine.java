@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.kexecverify.emulator.cpu.Machine;
 import org.kexecverify.emulator.cpu.RunResult;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.mem.Ram;
 import org.kexecverify.model.mem.PhysicalMemory;
 import org.kexecverify.model.reg.Layouts;

@@ -23,7 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.kexecverify.emulator.cpu.Machine;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.programs.Program;
 import org.kexecverify.emulator.scenario.ScenarioRun;
 import org.kexecverify.model.kimage.KimageList;

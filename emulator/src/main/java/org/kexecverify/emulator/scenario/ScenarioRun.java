@@ -8,7 +8,7 @@ import org.kexecverify.emulator.cpu.Machine;
 import org.kexecverify.emulator.cpu.ReadAfterStore;
 import org.kexecverify.emulator.cpu.RunResult;
 import org.kexecverify.emulator.cpu.TraceSink;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.mem.Ram;
 import org.kexecverify.emulator.programs.Program;
 import org.kexecverify.model.kimage.KimageList;

@@ -100,7 +100,7 @@ class BranchAndLoadStoreTest {
                 	ldr	x2, [x1, #1]
                 done:	nop
                 """, Rig.DATA & 0xffff, Rig.DATA >>> 16));
-        rig.m.setSysReg(org.kexecverify.emulator.isa.SysRegId.VBAR_EL2, Rig.CODE + 0x800);
+        rig.m.setSysReg(org.kexecverify.model.a64.SysRegId.VBAR_EL2, Rig.CODE + 0x800);
         rig.m.setStopAddresses(Rig.CODE + 0xa00);
         RunResult r = rig.run();
         assertEquals(RunResult.Completed.class, r.getClass(), r.toString());

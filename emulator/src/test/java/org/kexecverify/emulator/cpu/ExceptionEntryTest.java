@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 
 /** Exception entry and return: HVC from EL1 to EL2 (EC 0x16, VBAR_EL2+0x400), ERET, UNDEFINED EL2 register access at EL1. */
 class ExceptionEntryTest {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.programs.Program;
 
 /** Hangs end the run with the loop described: b . in an invalid vector, a fault loop, WFI, and the step budget. */

@@ -7,7 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import org.junit.jupiter.api.Test;
-import org.kexecverify.emulator.isa.BitMasks;
+import org.kexecverify.model.a64.BitMasks;
 
 /** Logical immediates: DecodeBitMasks round-trips with the assembler's encoder and drives AND/ORR/EOR/ANDS execution. */
 class LogicalImmediateTest {
@@ -90,7 +90,7 @@ class LogicalImmediateTest {
                 	.word	0x9200fc20
                 	nop
                 """);
-        rig.m.setSysReg(org.kexecverify.emulator.isa.SysRegId.VBAR_EL2, Rig.CODE + 0x800);
+        rig.m.setSysReg(org.kexecverify.model.a64.SysRegId.VBAR_EL2, Rig.CODE + 0x800);
         rig.m.setStopAddresses(Rig.CODE + 0x800 + 0x200);
         RunResult r = rig.run();
         assertTrue(r instanceof RunResult.Completed, r.toString());

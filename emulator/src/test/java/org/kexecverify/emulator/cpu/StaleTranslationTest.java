@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.kexecverify.emulator.asm.Assembler;
 import org.kexecverify.emulator.asm.Assembly;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.mem.Ram;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.desc.TableBuilder;

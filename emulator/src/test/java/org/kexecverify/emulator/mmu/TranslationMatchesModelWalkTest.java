@@ -13,7 +13,7 @@ import org.kexecverify.emulator.asm.Assembly;
 import org.kexecverify.emulator.cpu.ExceptionRecord;
 import org.kexecverify.emulator.cpu.Machine;
 import org.kexecverify.emulator.cpu.RunResult;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.mem.Ram;
 import org.kexecverify.model.desc.DescriptorBits;
 import org.kexecverify.model.desc.Pgprot;

@@ -10,7 +10,7 @@ import org.kexecverify.emulator.asm.Assembler;
 import org.kexecverify.emulator.asm.Assembly;
 import org.kexecverify.emulator.cpu.Machine;
 import org.kexecverify.emulator.cpu.RunResult;
-import org.kexecverify.emulator.isa.SysRegId;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.emulator.mem.Ram;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.desc.TableBuilder;

@@ -30,8 +30,8 @@ class ScenarioRunTest {
         assertEquals(RunResult.Hang.Kind.FAULT_LOOP, h.kind(), h.description());
         assertTrue(h.description().startsWith("instruction abort at EL2, PERMISSION level 3"), h.description());
         assertTrue(h.description().contains("bit 54"), h.description());
-        assertEquals(0x80843510L, run.machine().sysReg(org.kexecverify.emulator.isa.SysRegId.TCR_EL2), "the program derived the seed TCR_EL2");
-        assertEquals(0x30e5183fL, run.machine().sysReg(org.kexecverify.emulator.isa.SysRegId.SCTLR_EL2));
+        assertEquals(0x80843510L, run.machine().sysReg(org.kexecverify.model.a64.SysRegId.TCR_EL2), "the program derived the seed TCR_EL2");
+        assertEquals(0x30e5183fL, run.machine().sysReg(org.kexecverify.model.a64.SysRegId.SCTLR_EL2));
     }
 
     @Test

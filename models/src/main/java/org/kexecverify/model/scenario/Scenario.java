@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.kexecverify.model.mem.RamRange;
+import org.kexecverify.model.program.CodeSpec;
+import org.kexecverify.model.program.ProgramCode;
 import org.kexecverify.model.reg.SysReg;
 import org.kexecverify.model.regime.Regime;
 
@@ -13,8 +15,17 @@ import org.kexecverify.model.regime.Regime;
  * built. Immutable; {@link ScenarioBuilders} turns it into memory and a relocation plan.
  */
 public record Scenario(String name, String description, String file, Regime regime, Map<SysReg, Long> registers,
-                       List<RamRange> ram, List<Segment> segments, Placement placement, TableSpec tables) {
+                       List<RamRange> ram, List<Segment> segments, Placement placement, TableSpec tables,
+                       CodeSpec codeSpec, ProgramCode code) {
+    /** A scenario without a {@code code:} section (its code is {@link ProgramCode.Missing}). */
+    public Scenario(String name, String description, String file, Regime regime, Map<SysReg, Long> registers,
+                    List<RamRange> ram, List<Segment> segments, Placement placement, TableSpec tables) {
+        this(name, description, file, regime, registers, ram, segments, placement, tables, null,
+                ProgramCode.missing("the scenario names no code (no code: section)"));
+    }
+
     public Scenario {
+        if (code == null) code = ProgramCode.missing(codeSpec == null ? "the scenario names no code (no code: section)" : "code not resolved");
         registers = Map.copyOf(registers);
         ram = List.copyOf(ram);
         segments = List.copyOf(segments);
@@ -26,6 +37,11 @@ public record Scenario(String name, String description, String file, Regime regi
 
     public long register(SysReg r, long dflt) {
         return registers.getOrDefault(r, dflt);
+    }
+
+    /** The same scenario with its code resolved (or the reason it could not be). */
+    public Scenario withCode(ProgramCode c) {
+        return new Scenario(name, description, file, regime, registers, ram, segments, placement, tables, codeSpec, c);
     }
 
     public long totalSegmentBytes() {

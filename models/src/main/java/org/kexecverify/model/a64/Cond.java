@@ -1,4 +1,4 @@
-package org.kexecverify.emulator.isa;
+package org.kexecverify.model.a64;
 
 import java.util.Locale;
 

@@ -1,8 +1,5 @@
-package org.kexecverify.emulator.cpu;
+package org.kexecverify.model.a64;
 
-import org.kexecverify.emulator.isa.BitMasks;
-import org.kexecverify.emulator.isa.SysOp;
-import org.kexecverify.emulator.isa.SysRegId;
 
 /**
  * Decodes one A64 word into an {@link Insn}, following the Arm ARM encoding index (C4.1). Anything outside

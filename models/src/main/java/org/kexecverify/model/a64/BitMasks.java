@@ -1,4 +1,4 @@
-package org.kexecverify.emulator.isa;
+package org.kexecverify.model.a64;
 
 /**
  * The A64 logical-immediate and bitfield mask machinery: {@code DecodeBitMasks} from the Arm ARM

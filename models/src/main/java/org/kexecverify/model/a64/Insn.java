@@ -1,4 +1,4 @@
-package org.kexecverify.emulator.cpu;
+package org.kexecverify.model.a64;
 
 /**
  * A pre-decoded A64 instruction: the operation and its operands pulled out of the 32-bit word once, so the
