@@ -35,9 +35,20 @@ public final class Scenarios {
         return out;
     }
 
+    /** The scenario with its code resolved (or the reason it could not be). */
+    public static Scenario scenario(Path file) {
+        try {
+            return ScenarioLoader.load(file);
+        } catch (ScenarioError e) {
+            throw new BadInput(e.oneLine());
+        } catch (StackOverflowError e) {
+            throw new BadInput(file + ": -: structure too deep");
+        }
+    }
+
     public static RelocationPlan plan(Path file) {
         try {
-            Scenario s = ScenarioLoader.load(file);
+            Scenario s = scenario(file);
             return ScenarioBuilders.build(s);
         } catch (ScenarioError e) {
             throw new BadInput(e.oneLine());

@@ -69,6 +69,18 @@ public record DesignCode(String origin, String kernelVersion, String entrySymbol
         }
     }
 
+    /** The same design with one A64 word of {@code symbol} replaced (a mutant); {@code what} is appended to the origin. */
+    public DesignCode withWord(String symbol, int offset, int word, String what) {
+        Blob b = symbols.get(symbol);
+        if (b == null) throw new IllegalArgumentException("no symbol " + symbol);
+        if (offset < 0 || offset + 4 > b.size() || (offset & 3) != 0) throw new IllegalArgumentException(symbol + "+0x" + Integer.toHexString(offset) + " is not a word of it");
+        byte[] bytes = b.bytes();
+        for (int i = 0; i < 4; i++) bytes[offset + i] = (byte) (word >>> (8 * i));
+        java.util.Map<String, Blob> m = new java.util.LinkedHashMap<>(symbols);
+        m.put(symbol, new Blob(b.name(), bytes, b.entryOffset(), b.file() + " (mutated)", b.fileOffset()));
+        return new DesignCode(origin + "; mutant " + what, kernelVersion, entrySymbol, vectorsSymbol, offsets, m);
+    }
+
     public Blob entry() {
         return symbols.get(entrySymbol);
     }

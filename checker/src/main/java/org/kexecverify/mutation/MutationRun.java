@@ -1,0 +1,73 @@
+package org.kexecverify.mutation;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.kexecverify.engines.Engine;
+import org.kexecverify.model.plan.RelocationPlan;
+import org.kexecverify.model.program.DesignCode;
+import org.kexecverify.model.program.ProgramCode;
+import org.kexecverify.model.scenario.Scenario;
+import org.kexecverify.model.scenario.ScenarioBuilders;
+import org.kexecverify.model.scenario.ScenarioError;
+import org.kexecverify.model.verdict.Obligation;
+import org.kexecverify.model.verdict.Verdict;
+
+/**
+ * Runs every engine on a scenario and on each of its code's mutants, and says which obligations each mutant
+ * makes REFUTED that the original design does not, in which engines.
+ *
+ * <pre>
+ *   scenario (code resolved) --Mutants.of(code)--> mutant_1 .. mutant_n
+ *        |                                          |
+ *   engines(original) = baseline              engines(scenario.withCode(mutant_i))
+ *        \______________ caught_i = refuted(mutant_i) \ refuted(baseline) ______/
+ * </pre>
+ */
+public final class MutationRun {
+    /** What one mutant did: obligation -> engines that refuted it (only obligations the original design does not fail). */
+    public record Outcome(Mutant mutant, Map<Obligation, TreeSet<String>> caught) {
+        /** {@code COHERENT_HANDOFF:emu,tla; NO_HANG_AFTER_MMU_ON:emu}, or {@code -} when nothing caught it. */
+        public String caughtBy() {
+            if (caught.isEmpty()) return "-";
+            List<String> parts = new ArrayList<>();
+            caught.forEach((o, es) -> parts.add(o.name() + ":" + String.join(",", es)));
+            return String.join("; ", parts);
+        }
+    }
+
+    /** The result for one scenario: the code's digest, the original design's own refutations, each mutant's outcome. */
+    public record Result(String scenario, String codeSha256, Map<Obligation, TreeSet<String>> baseline, List<Outcome> mutants) {}
+
+    private MutationRun() {}
+
+    public static Result run(Scenario s, List<Engine> engines) throws ScenarioError {
+        DesignCode code = s.code().get().orElseThrow(() -> new IllegalArgumentException(s.file() + ": no code to mutate: " + s.code().reason()));
+        Map<Obligation, TreeSet<String>> base = refuted(ScenarioBuilders.build(s), engines);
+        List<Outcome> out = new ArrayList<>();
+        for (Mutant m : Mutants.of(code)) {
+            Map<Obligation, TreeSet<String>> r = refuted(ScenarioBuilders.build(s.withCode(new ProgramCode.Resolved(m.apply(code)))), engines);
+            Map<Obligation, TreeSet<String>> caught = new TreeMap<>();
+            r.forEach((o, es) -> {
+                TreeSet<String> extra = new TreeSet<>(es);
+                if (base.containsKey(o)) extra.removeAll(base.get(o));
+                if (!extra.isEmpty()) caught.put(o, extra);
+            });
+            out.add(new Outcome(m, caught));
+        }
+        return new Result(s.name(), code.entry().sha256(), base, out);
+    }
+
+    static Map<Obligation, TreeSet<String>> refuted(RelocationPlan plan, List<Engine> engines) {
+        Map<Obligation, TreeSet<String>> out = new EnumMap<>(Obligation.class);
+        for (Engine e : engines) {
+            for (Verdict v : e.check(plan)) {
+                if (v instanceof Verdict.Refuted) out.computeIfAbsent(v.obligation(), k -> new TreeSet<>()).add(e.name());
+            }
+        }
+        return new TreeMap<>(out);
+    }
+}
