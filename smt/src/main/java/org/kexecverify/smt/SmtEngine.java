@@ -98,9 +98,9 @@ public final class SmtEngine implements AutoCloseable {
         }
         SmtInput placement = new SmtInput(plan.scenario().name(), plan.phases().get(0).regs(), plan.memory(), List.of(), java.util.OptionalLong.empty(),
                 List.of(), org.kexecverify.model.walk.WalkOptions.DEFAULT, PlanAdapter.placement(plan, openPlacements));
-        return List.of(combine(Obligation.REGISTERS_VALID, regs), combine(Obligation.IDMAP_COVERS_CODE, code),
+        return Obligation.gate(plan, List.of(combine(Obligation.REGISTERS_VALID, regs), combine(Obligation.IDMAP_COVERS_CODE, code),
                 combine(Obligation.VECTORS_EXECUTABLE, vec), combine(Obligation.DATA_ACCESSIBLE, data),
-                decide(placement, Obligation.NO_CLOBBER));
+                decide(placement, Obligation.NO_CLOBBER)));
     }
 
     /** First refutation wins; otherwise any inconclusive phase makes the whole inconclusive; empty phases are vacuous. */

@@ -68,7 +68,7 @@ public final class ModelEngine {
         out.add(dataAccessible(plan));
         out.add(noClobber(plan));
         progress.done();
-        return out;
+        return Obligation.gate(plan, out);
     }
 
     // ---- shared ----------------------------------------------------------------------------------

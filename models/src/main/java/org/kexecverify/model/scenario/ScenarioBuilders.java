@@ -18,6 +18,9 @@ import org.kexecverify.model.plan.PhysRegion;
 import org.kexecverify.model.plan.Region;
 import org.kexecverify.model.plan.RelocationPlan;
 import org.kexecverify.model.plan.VectorUse;
+import org.kexecverify.model.program.DesignCode;
+import org.kexecverify.model.program.KimageOffsets;
+import org.kexecverify.model.program.KimageReads;
 import org.kexecverify.model.reg.Layouts;
 import org.kexecverify.model.reg.SysReg;
 import org.kexecverify.model.regime.Regime;
@@ -44,7 +47,7 @@ public final class ScenarioBuilders {
     private ScenarioBuilders() {}
 
     public static final List<String> NAMES = List.of("rfc-v2-trans-table", "upstream-trans-pgd", "hibernate-resume", "explicit");
-    public static final List<String> OPTIONS = List.of("code_prot", "data_prot", "vectors", "kimage_reads", "code_va", "linear_map", "dcache_op");
+    public static final List<String> OPTIONS = List.of("code_prot", "data_prot", "vectors", "code_va", "linear_map");
 
     /** PAGE_OFFSET for 48-bit VAs in v5.4+ (the linear map starts at the bottom of the TTBR1 range). */
     public static final long PAGE_OFFSET = 0xffff_0000_0000_0000L;
@@ -89,7 +92,29 @@ public final class ScenarioBuilders {
             ordinary = new PageAllocator("source pages", p.sources(), s.ram(), used, destPages);
             for (RamRange r : s.ram()) regions.add(new PhysRegion("RAM", PhysRegion.Kind.RAM, r.base(), r.size()));
             regions.add(new PhysRegion("running kernel image", PhysRegion.Kind.OLD_KERNEL, p.oldKernelBase(), p.oldKernelSize()));
-            regions.add(new PhysRegion("struct kimage", PhysRegion.Kind.KIMAGE, p.kimage(), KimageStruct.SIZE));
+            regions.add(new PhysRegion("struct kimage", PhysRegion.Kind.KIMAGE, p.kimage(), offsets().size()));
+        }
+
+        /** The struct kimage offsets of the scenario's code (the project layout when there is no code). */
+        KimageOffsets offsets() {
+            return s.code().get().map(DesignCode::offsets).orElse(KimageStruct.PROJECT);
+        }
+
+        /**
+         * Bytes of the relocation code that machine_kexec_post_load copies into the control page: the code's section
+         * (a page when the scenario has no code).
+         */
+        long codeBytes() throws ScenarioError {
+            long n = s.code().get().map(d -> (long) d.entry().size()).orElse(4096L);
+            if (n > 4096) {
+                throw new ScenarioError(f, "code.entry", "the relocation code is " + n + " bytes, more than the 4 KiB control page (KEXEC_CONTROL_PAGE_SIZE)");
+            }
+            return n;
+        }
+
+        /** "arm64_relocate_new_kernel (288 bytes)" or the builder's generic name. */
+        String codeName(String dflt) {
+            return s.code().get().map(d -> d.entrySymbol() + " (" + d.entry().size() + " bytes, " + d.kernelVersion() + ")").orElse(dflt);
         }
 
         long control() throws ScenarioError {
@@ -230,13 +255,9 @@ public final class ScenarioBuilders {
         return c.s.tables().option(key, dflt.name());
     }
 
-    private static boolean kimageReadAfterCopy(Ctx c) throws ScenarioError {
-        String v = c.s.tables().option("kimage_reads", "before_copy");
-        return switch (v) {
-            case "before_copy" -> false;
-            case "after_copy" -> true;
-            default -> throw new ScenarioError(c.f, "tables.options.kimage_reads", "expected before_copy or after_copy, got '" + v + "'");
-        };
+    /** Whether the code can read a struct kimage field after its first store: found in the machine code ({@link KimageReads}). */
+    private static boolean kimageReadAfterCopy(Ctx c) {
+        return c.s.code().get().map(KimageReads::readAfterStore).orElse(false);
     }
 
     private static long mmfr0(Scenario s) {
@@ -267,15 +288,16 @@ public final class ScenarioBuilders {
 
     private static void writeKimage(Ctx c, long start, long el2Vectors, long ttbr0, long ttbr1, long physOffset, long reloc, long zeroPage) {
         long k = c.s.placement().kimage();
-        c.mem.write64(k + KimageStruct.HEAD, c.list.head());
-        c.mem.write64(k + KimageStruct.START, start);
-        c.mem.write64(k + KimageStruct.ARCH_DTB_MEM, c.s.segments().get(c.s.segments().size() - 1).destination());
-        c.mem.write64(k + KimageStruct.ARCH_EL2_VECTORS, el2Vectors);
-        c.mem.write64(k + KimageStruct.ARCH_TTBR0, ttbr0);
-        c.mem.write64(k + KimageStruct.ARCH_TTBR1, ttbr1);
-        c.mem.write64(k + KimageStruct.ARCH_PHYS_OFFSET, physOffset);
-        c.mem.write64(k + KimageStruct.ARCH_KERN_RELOC, reloc);
-        c.mem.write64(k + KimageStruct.ARCH_ZERO_PAGE, zeroPage);
+        KimageOffsets o = c.offsets();
+        c.mem.write64(k + o.head(), c.list.head());
+        c.mem.write64(k + o.start(), start);
+        c.mem.write64(k + o.dtbMem(), c.s.segments().get(c.s.segments().size() - 1).destination());
+        c.mem.write64(k + o.el2Vectors(), el2Vectors);
+        c.mem.write64(k + o.ttbr0(), ttbr0);
+        c.mem.write64(k + o.ttbr1(), ttbr1);
+        c.mem.write64(k + o.physOffset(), physOffset);
+        c.mem.write64(k + o.kernReloc(), reloc);
+        c.mem.write64(k + o.zeroPage(), zeroPage);
     }
 
     private static long vbarFor(Ctx c, int el) {
@@ -338,7 +360,7 @@ public final class ScenarioBuilders {
         Phase p = new Phase("relocate_kernel.S (RFC v2 8/8) at " + elName + " with the MMU on, VBAR " + vbarWhere,
                 "relocate_kernel.S: msr sctlr_el" + el,
                 regs, vbar,
-                List.of(new Region("relocation code (arm64_relocate_new_kernel copy)", code, code, 4096, AccessType.FETCH, codeBy)),
+                List.of(new Region(c.codeName("relocation code (arm64_relocate_new_kernel copy)"), code, code, c.codeBytes(), AccessType.FETCH, codeBy)),
                 data, List.of());
         return new RelocationPlan(c.s, c.mem, c.list, List.of(p), c.regions, kimageReadAfterCopy(c), "rfc-v2-trans-table");
     }
@@ -411,13 +433,13 @@ public final class ScenarioBuilders {
         writeKimage(c, c.s.segments().get(0).destination(), nvhe ? vec : 0, ttbr0.root(), ttbr1.root(), -delta, code, zero);
         String linear = "PAGE_KERNEL linear-map copy (trans_pgd_create_copy, TTBR1)";
         List<Region> data = new ArrayList<>();
-        data.add(new Region("struct kimage fields", kimage + delta, kimage, KimageStruct.SIZE, AccessType.READ, linear));
+        data.add(new Region("struct kimage fields", kimage + delta, kimage, c.offsets().size(), AccessType.READ, linear));
         data.addAll(c.listData(delta, linear));
         List<Phase> phases = new ArrayList<>();
         phases.add(new Phase("relocate_kernel.S (v5.16) at " + (relocRegime == Regime.EL1_0 ? "EL1" : "EL2 (VHE)") + ", MMU on: TTBR0 idmap + TTBR1 linear-map copy",
                 "machine_kexec: cpu_install_ttbr0; relocate_kernel.S entry",
                 regs, vbarFor(c, relocRegime.el()),
-                List.of(new Region("relocation code (control_code_page)", code, code, 4096, AccessType.FETCH,
+                List.of(new Region(c.codeName("relocation code (control_code_page)"), code, code, c.codeBytes(), AccessType.FETCH,
                         "PAGE_KERNEL_ROX (trans_pgd_idmap_page, TTBR0)")),
                 data, List.of()));
         if (nvhe) {
@@ -489,7 +511,7 @@ public final class ScenarioBuilders {
         writeKimage(c, c.s.segments().get(0).destination(), 0, ttbr0, ttbr1, 0, code);
         Phase p = new Phase("relocation code at EL" + regs.regime().el() + " with the scenario's explicit tables", "relocate_kernel.S: msr sctlr_el" + regs.regime().el(),
                 regs, vbarFor(c, regs.regime().el()),
-                List.of(new Region("relocation code", code & ~0xfffL, code & ~0xfffL, 4096, AccessType.FETCH, "tables.mappings")),
+                List.of(new Region(c.codeName("relocation code"), code & ~0xfffL, code & ~0xfffL, c.codeBytes(), AccessType.FETCH, "tables.mappings")),
                 c.listData(0, "tables.mappings"), List.of());
         return new RelocationPlan(c.s, c.mem, c.list, List.of(p), c.regions, kimageReadAfterCopy(c), "explicit");
     }

@@ -16,4 +16,21 @@ public enum Obligation {
     Obligation(String meaning) { this.meaning = meaning; }
 
     public String meaning() { return meaning; }
+
+    /** Whether deciding it needs the design's code (every obligation but the register check does). */
+    public boolean readsProgram() { return this != REGISTERS_VALID; }
+
+    /**
+     * The verdicts an engine may give for a plan: where the scenario's code is missing, every obligation that reads
+     * the program is INCONCLUSIVE with the reason, whatever the engine computed from the tables alone.
+     */
+    public static java.util.List<Verdict> gate(org.kexecverify.model.plan.RelocationPlan plan, java.util.List<Verdict> vs) {
+        String why = plan.scenario().code().reason();
+        if (why.isEmpty()) return vs;
+        java.util.List<Verdict> out = new java.util.ArrayList<>();
+        for (Verdict v : vs) {
+            out.add(v.obligation().readsProgram() ? new Verdict.Inconclusive(v.obligation(), "no code to judge: " + why, v.stats()) : v);
+        }
+        return out;
+    }
 }
