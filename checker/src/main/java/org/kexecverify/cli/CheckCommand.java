@@ -173,6 +173,8 @@ public final class CheckCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         RelocationPlan p = r.plan();
         sb.append(String.format("%n== %s (%s) -- %s%n", p.scenario().name(), p.scenario().file(), p.scenario().description()));
+        sb.append("   code: ").append(p.scenario().code().get().map(org.kexecverify.model.program.DesignCode::describe)
+                .orElse("none (" + p.scenario().code().reason() + ")")).append('\n');
         for (Phase ph : p.phases()) {
             sb.append("   phase: ").append(ph.name()).append(" [").append(ph.regs().regime().displayName())
                     .append(ph.regs().mmuOn() ? ", MMU on" : ", MMU off").append("]\n");
@@ -196,7 +198,17 @@ public final class CheckCommand implements Callable<Integer> {
             ObjectNode s = arr.addObject();
             s.put("name", r.plan().scenario().name());
             s.put("file", r.plan().scenario().file());
-            s.put("design", r.plan().design());
+            s.put("tables", r.plan().design());
+            ObjectNode code = s.putObject("code");
+            r.plan().scenario().code().get().ifPresentOrElse(dc -> {
+                code.put("kernel", dc.kernelVersion());
+                code.put("origin", dc.origin());
+                code.put("entry", dc.entrySymbol());
+                ObjectNode sha = code.putObject("sha256");
+                dc.symbols().values().forEach(b -> sha.put(b.name(), b.sha256()));
+                ObjectNode off = code.putObject("kimageOffsets");
+                dc.offsets().asMap().forEach(off::put);
+            }, () -> code.put("missing", r.plan().scenario().code().reason()));
             s.put("bootRegime", r.plan().scenario().regime().cliName());
             ArrayNode phases = s.putArray("phases");
             for (Phase ph : r.plan().phases()) {
