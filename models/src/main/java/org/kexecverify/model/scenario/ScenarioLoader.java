@@ -216,6 +216,10 @@ public final class ScenarioLoader {
             Iterator<Map.Entry<String, JsonNode>> it = on.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals("kimage_reads") || e.getKey().equals("dcache_op")) {
+                    throw new ScenarioError(f, "tables.options." + e.getKey(), "no longer an option: when struct kimage is read and which "
+                            + "dc op cleans the copies is what the code does; name the code under code: (e.g. asm: designs/relocate_kernel_v5_16_dc_ivac.S)");
+                }
                 if (!ScenarioBuilders.OPTIONS.contains(e.getKey())) {
                     throw new ScenarioError(f, "tables.options." + e.getKey(), "unknown option (known: " + String.join(", ", ScenarioBuilders.OPTIONS) + ")");
                 }
