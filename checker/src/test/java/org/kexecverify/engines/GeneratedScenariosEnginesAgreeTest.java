@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.kexecverify.model.desc.DescriptorBits;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.plan.RelocationPlan;
 import org.kexecverify.model.progress.Progress;
@@ -58,8 +59,8 @@ class GeneratedScenariosEnginesAgreeTest {
         qt().withExamples(120).withShrinkCycles(20)
                 .forAll(integers().between(0, 1), longs().between(0, (1L << 26) - 1), longs().between(0, (1L << 26) - 1), integers().between(0, 1))
                 .checkAssert((el1, codeBits, dataBits, vec) -> {
-                    long code = mutate(Pgprot.PAGE_KERNEL_EXEC.bits(), codeBits, FLIPPABLE.length);
-                    long data = mutate(Pgprot.PAGE_KERNEL.bits(), dataBits & 0xf, 2);   // data pages: only AF/AP[1] vary, keep the list walkable
+                    long code = mutate(Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3), codeBits, FLIPPABLE.length);
+                    long data = mutate(Pgprot.PAGE_KERNEL.bits(LinuxMair.V5_3), dataBits & 0xf, 2);   // data pages: only AF/AP[1] vary, keep the list walkable
                     String yaml;
                     RelocationPlan plan;
                     try {

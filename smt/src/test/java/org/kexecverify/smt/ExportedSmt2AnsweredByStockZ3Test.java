@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.regime.Regime;
 import org.kexecverify.model.verdict.Obligation;
@@ -62,12 +63,12 @@ class ExportedSmt2AnsweredByStockZ3Test {
         Assumptions.assumeTrue(Files.isExecutable(Z3), "stock z3 not installed at /usr/bin/z3");
         long code = 0x4100_0000L;
         List<SmtInput> inputs = new ArrayList<>();
-        IdmapMachine bad = new IdmapMachine(Regime.EL2).idmap(code, 25L << 20, Pgprot.PAGE_KERNEL_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine bad = new IdmapMachine(Regime.EL2).idmap(code, 25L << 20, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", code, 25L << 20).vbar(0x4008_0800L)
                 .region(Region.data("entry list", code, code + 0x1000, AccessType.WRITE, true));
         inputs.add(bad.input("rfc-v2-el2").withPlacement(new PlacementPlan(KimageClobberedDuringRelocationTest.SEGMENTS,
                 List.of(PlacementPlan.PlacedObject.controlPage("relocation code page"), PlacementPlan.PlacedObject.kimage(2)), true)));
-        IdmapMachine good = new IdmapMachine(Regime.EL2).idmap(code, 25L << 20, Pgprot.PAGE_HYP_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine good = new IdmapMachine(Regime.EL2).idmap(code, 25L << 20, Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", code, 25L << 20).vbar(code + 0x800)
                 .region(Region.data("entry list", code, code + 0x1000, AccessType.READ, true));
         inputs.add(good.input("fixed-el2").withPlacement(new PlacementPlan(KimageClobberedDuringRelocationTest.SEGMENTS,

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kexecverify.model.desc.DescriptorBits;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.mem.RamRange;
 import org.kexecverify.model.regime.Regime;
@@ -39,7 +40,7 @@ class SmtObligationsTest {
 
     @Test
     void rfcV2RelocationPageMappedPageKernelExecIsExecuteNeverAtEl2() {
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, CODE_SIZE, Pgprot.PAGE_KERNEL_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, CODE_SIZE, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", CODE, CODE_SIZE);
         Verdict v = engine.decide(m.input("rfc-v2-el2"), Obligation.IDMAP_COVERS_CODE);
         Verdict.Refuted r = assertInstanceOf(Verdict.Refuted.class, v, show(v));
@@ -54,7 +55,7 @@ class SmtObligationsTest {
     @Test
     void samePageKernelExecMappingIsExecutableAtEl1AndVhe() {
         for (Regime g : List.of(Regime.EL1_0, Regime.EL2_0)) {
-            IdmapMachine m = new IdmapMachine(g).idmap(CODE, CODE_SIZE, Pgprot.PAGE_KERNEL_EXEC.bits(), Leaf.PAGE_4K)
+            IdmapMachine m = new IdmapMachine(g).idmap(CODE, CODE_SIZE, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                     .code("relocation code", CODE, CODE_SIZE);
             Verdict v = engine.decide(m.input("rfc-v2-" + g.cliName()), Obligation.IDMAP_COVERS_CODE);
             assertInstanceOf(Verdict.Proved.class, v, g + ": " + show(v));
@@ -63,7 +64,7 @@ class SmtObligationsTest {
 
     @Test
     void pageHypExecMappingIsExecutableAtEl2() {
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, CODE_SIZE, Pgprot.PAGE_HYP_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, CODE_SIZE, Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", CODE, CODE_SIZE);
         Verdict v = engine.decide(m.input("fixed-el2"), Obligation.IDMAP_COVERS_CODE);
         assertInstanceOf(Verdict.Proved.class, v, show(v));
@@ -72,7 +73,7 @@ class SmtObligationsTest {
     @Test
     void oneMissingPageInTheMiddleOfA25MiBRegionIsFound() {
         long hole = CODE + 0xC0_0000L + 0x7000;
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, CODE_SIZE, Pgprot.PAGE_HYP_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, CODE_SIZE, Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", CODE, CODE_SIZE);
         m.tables.writeEntry(hole, 3, 0);
         Verdict v = engine.decide(m.input("hole"), Obligation.IDMAP_COVERS_CODE);
@@ -83,9 +84,9 @@ class SmtObligationsTest {
 
     @Test
     void nonIdentityLeafIsRefutedWithTheWrongPa() {
-        IdmapMachine m = new IdmapMachine(Regime.EL1_0).idmap(CODE, 0x20_0000L, Pgprot.PAGE_KERNEL_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL1_0).idmap(CODE, 0x20_0000L, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", CODE, 0x20_0000L);
-        m.tables.mapPage(CODE + 0x5000, CODE + 0x9000, Pgprot.PAGE_KERNEL_EXEC.bits());
+        m.tables.mapPage(CODE + 0x5000, CODE + 0x9000, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3));
         Verdict v = engine.decide(m.input("shifted"), Obligation.IDMAP_COVERS_CODE);
         Verdict.Refuted r = assertInstanceOf(Verdict.Refuted.class, v, show(v));
         assertEquals(CODE + 0x5000, ((Long) r.counterexample().witness().get("va")) & ~0xfffL, show(v));
@@ -94,7 +95,7 @@ class SmtObligationsTest {
     @Test
     void vbarEl2IntoUnmappedKernelImageIsRefuted() {
         long image = 0x4008_0000L;
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, 0x10_0000L, Pgprot.PAGE_HYP_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, 0x10_0000L, Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", CODE, 0x10_0000L).vbar(image + 0x800);
         Verdict v = engine.decide(m.input("vbar-unmapped"), Obligation.VECTORS_EXECUTABLE);
         Verdict.Refuted r = assertInstanceOf(Verdict.Refuted.class, v, show(v));
@@ -107,7 +108,7 @@ class SmtObligationsTest {
     @Test
     void readOnlyListPageFailsWriteButPassesRead() {
         long list = 0x4200_0000L;
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(list, 0x4000, Pgprot.PAGE_HYP_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(list, 0x4000, Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .region(Region.data("entry list", list, list + 0x4000, AccessType.READ, true));
         assertInstanceOf(Verdict.Proved.class, engine.decide(m.input("ro-read"), Obligation.DATA_ACCESSIBLE));
         m.region(Region.data("destination", list + 0x2000, list + 0x3000, AccessType.WRITE, true));
@@ -118,7 +119,7 @@ class SmtObligationsTest {
 
     @Test
     void seedRegistersAreValidAndAClearedRes1BitIsNot() {
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, 0x1000, Pgprot.PAGE_HYP_EXEC.bits(), Leaf.PAGE_4K);
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, 0x1000, Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K);
         SmtInput in = m.input("seed-regs");
         Verdict ok = engine.decide(in, Obligation.REGISTERS_VALID);
         assertInstanceOf(Verdict.Proved.class, ok, show(ok));

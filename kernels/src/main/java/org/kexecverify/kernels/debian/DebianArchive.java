@@ -25,14 +25,21 @@ import java.util.regex.Pattern;
  * {@code ~/.cache/kexec-verify}.
  */
 public final class DebianArchive {
-    /** Suites this project fetches from, with the security and updates pockets of each. */
+    /**
+     * Suites this project fetches from, with the security and updates pockets of each. TRIXIE_BACKPORTS is the
+     * backports pocket alone (newer kernels, e.g. {@code linux-source-7.3}, whose {@code arch/arm64/tools/sysreg}
+     * describes HCR_EL2, TCR_EL1 and SCTLR_EL2).
+     */
     public enum Suite {
-        BOOKWORM("bookworm"), TRIXIE("trixie");
+        BOOKWORM("bookworm", "", "-updates", "-security"), TRIXIE("trixie", "", "-updates", "-security"),
+        TRIXIE_BACKPORTS("trixie-backports", "");
 
         private final String codename;
+        private final List<String> pockets;
 
-        Suite(String codename) {
+        Suite(String codename, String... pockets) {
             this.codename = codename;
+            this.pockets = List.of(pockets);
         }
 
         public String codename() {
@@ -43,7 +50,7 @@ public final class DebianArchive {
             for (Suite x : values()) {
                 if (x.codename.equals(s)) return x;
             }
-            throw new IllegalArgumentException("unknown Debian suite '" + s + "' (known: bookworm, trixie)");
+            throw new IllegalArgumentException("unknown Debian suite '" + s + "' (known: bookworm, trixie, trixie-backports)");
         }
     }
 
@@ -107,9 +114,12 @@ public final class DebianArchive {
             if (!Files.exists(status)) Files.writeString(status, "");
             String c = suite.codename();
             String key = "[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]";
-            String sources = "deb " + key + " http://deb.debian.org/debian " + c + " main\n"
-                    + "deb " + key + " http://deb.debian.org/debian " + c + "-updates main\n"
-                    + "deb " + key + " http://deb.debian.org/debian-security " + c + "-security main\n";
+            StringBuilder sb = new StringBuilder();
+            for (String pocket : suite.pockets) {
+                String mirror = pocket.equals("-security") ? "http://deb.debian.org/debian-security " : "http://deb.debian.org/debian ";
+                sb.append("deb ").append(key).append(' ').append(mirror).append(c).append(pocket).append(" main\n");
+            }
+            String sources = sb.toString();
             Path list = dir.resolve("sources.list");
             Path stamp = dir.resolve("updated");
             boolean fresh = Files.exists(stamp) && System.currentTimeMillis() - Files.getLastModifiedTime(stamp).toMillis() < UPDATE_EVERY_MS

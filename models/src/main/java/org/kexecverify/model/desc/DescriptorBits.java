@@ -26,8 +26,12 @@ public final class DescriptorBits {
     public static final Field NG = Field.bit("nG", 11, "PTE_NG: not global");
     /** Output address of a page, or next-level table address, bits [47:12]. */
     public static final Field ADDRESS = Field.value("OA", 47, 12, "output / next-level table address", v -> "0x" + Long.toHexString(v << 12));
-    /** Bits [50:48]: OA[51:48] with FEAT_LPA (64 KB) or RES0; nonzero gives an Address size fault here. */
-    public static final Field OA_HIGH = Field.value("OA[51:48]", 50, 48, "RES0 without FEAT_LPA", Meaning.NONE);
+    /** Bits [49:48] of a block/page descriptor: OA[49:48] only with the 64 KB granule and FEAT_LPA; RES0 with 4 KB (not checked by the walk). */
+    public static final Field OA_HIGH = Field.value("RES0[49:48]", 49, 48, "OA[49:48] only with 64 KB + FEAT_LPA; RES0 with 4 KB", Meaning.NONE);
+    /** Bit 50 of a block/page descriptor: GP, a BTI guarded page (FEAT_BTI; Linux PTE_GP). Translation ignores it. */
+    public static final Field GP = Field.bit("GP", 50, "PTE_GP: BTI guarded page (FEAT_BTI)");
+    /** Bits [50:48] of a table descriptor: RES0 with the 4 KB granule (no FEAT_LPA2). */
+    public static final Field TABLE_HIGH = Field.value("RES0[50:48]", 50, 48, "RES0 with the 4 KB granule", Meaning.NONE);
     public static final Field DBM = Field.bit("DBM", 51, "PTE_DBM (PTE_WRITE): dirty bit modifier");
     public static final Field CONT = Field.bit("Contiguous", 52, "PTE_CONT");
     /** PXN: privileged execute-never in two-range regimes; RES0 and ignored at EL2 (E2H=0). */
@@ -42,8 +46,8 @@ public final class DescriptorBits {
     public static final Field AP_TABLE1 = Field.bit("APTable[1]", 62, "read-only below");
     public static final Field NS_TABLE = Field.bit("NSTable", 63, "non-secure table (Secure state only)");
 
-    public static final List<Field> LEAF = List.of(VALID, TYPE, ATTRINDX, NS, AP1, AP2, SH, AF, NG, ADDRESS, OA_HIGH, DBM, CONT, PXN, UXN, SOFTWARE);
-    public static final List<Field> TABLE = List.of(VALID, TYPE, ADDRESS, OA_HIGH, PXN_TABLE, UXN_TABLE, AP_TABLE0, AP_TABLE1, NS_TABLE);
+    public static final List<Field> LEAF = List.of(VALID, TYPE, ATTRINDX, NS, AP1, AP2, SH, AF, NG, ADDRESS, OA_HIGH, GP, DBM, CONT, PXN, UXN, SOFTWARE);
+    public static final List<Field> TABLE = List.of(VALID, TYPE, ADDRESS, TABLE_HIGH, PXN_TABLE, UXN_TABLE, AP_TABLE0, AP_TABLE1, NS_TABLE);
 
     /** The name a regime gives a descriptor bit, e.g. bit 54 is {@code XN} at EL2 and {@code UXN} at EL1. */
     public static String nameIn(Field f, Regime r) {
@@ -62,6 +66,7 @@ public final class DescriptorBits {
         if (f == UXN_TABLE) return "PMD_TABLE_UXN (bit 60)";
         if (f == PXN_TABLE) return "PMD_TABLE_PXN (bit 59)";
         if (f == ATTRINDX) return "PTE_ATTRINDX (bits 4:2)";
+        if (f == GP) return "PTE_GP (bit 50)";
         return f.name() + " (bit " + f.bits() + ")";
     }
 }

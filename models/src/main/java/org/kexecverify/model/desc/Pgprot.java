@@ -1,10 +1,10 @@
 package org.kexecverify.model.desc;
 
-import org.kexecverify.model.reg.Field;
-
 /**
- * Linux page protections of the v5.3-v5.16 era (arch/arm64/include/asm/pgtable-prot.h), built from
- * the descriptor fields: the attribute bits OR-ed into a level-3 entry.
+ * Linux page protections (arch/arm64/include/asm/pgtable-prot.h), built from the descriptor fields:
+ * the attribute bits OR-ed into a level-3 entry. PROT_NORMAL carries PTE_ATTRINDX(MT_NORMAL), and
+ * MT_NORMAL's index depends on the MAIR layout of the kernel that built the tables (4 in the v5.3-era
+ * layout, 0 in 6.1): it is a parameter here ({@link #bits(int)}, {@link LinuxMair}), never a constant.
  */
 public enum Pgprot {
     /** PROT_NORMAL: PXN|UXN|WRITE|AF|SH|AttrIndx(MT_NORMAL). */
@@ -19,39 +19,63 @@ public enum Pgprot {
     /** _PAGE_DEFAULT | PTE_HYP | PTE_RDONLY. */
     PAGE_HYP_EXEC(true, false, false, true);
 
-    /** MT_NORMAL's MAIR index in Linux of this era. */
-    public static final int MT_NORMAL = 4;
-
-    private final long bits;
+    private final boolean readOnly;
+    private final boolean pxn;
+    private final boolean uxn;
+    private final boolean hyp;
 
     Pgprot(boolean readOnly, boolean pxn, boolean uxn, boolean hyp) {
+        this.readOnly = readOnly;
+        this.pxn = pxn;
+        this.uxn = uxn;
+        this.hyp = hyp;
+    }
+
+    /** Attribute bits (no address) with PTE_ATTRINDX = {@code mtNormal}, MT_NORMAL's index in the MAIR the tables are used with. */
+    public long bits(int mtNormal) {
+        if (mtNormal < 0 || mtNormal > 7) throw new IllegalArgumentException("MT_NORMAL index " + mtNormal + " is not a MAIR index 0..7");
         long b = 0;
-        b = set(b, DescriptorBits.VALID, 1);
-        b = set(b, DescriptorBits.TYPE, 1);
-        b = set(b, DescriptorBits.ATTRINDX, MT_NORMAL);
-        b = set(b, DescriptorBits.SH, 3);
-        b = set(b, DescriptorBits.AF, 1);
+        b = DescriptorBits.VALID.set(b, 1);
+        b = DescriptorBits.TYPE.set(b, 1);
+        b = DescriptorBits.ATTRINDX.set(b, mtNormal);
+        b = DescriptorBits.SH.set(b, 3);
+        b = DescriptorBits.AF.set(b, 1);
         if (hyp) {
-            b = set(b, DescriptorBits.AP1, 1);
-            if (readOnly) b = set(b, DescriptorBits.AP2, 1);
+            b = DescriptorBits.AP1.set(b, 1);
+            if (readOnly) b = DescriptorBits.AP2.set(b, 1);
         } else {
-            if (readOnly) b = set(b, DescriptorBits.AP2, 1);
-            else b = set(b, DescriptorBits.DBM, 1);
-            if (pxn) b = set(b, DescriptorBits.PXN, 1);
+            if (readOnly) b = DescriptorBits.AP2.set(b, 1);
+            else b = DescriptorBits.DBM.set(b, 1);
+            if (pxn) b = DescriptorBits.PXN.set(b, 1);
         }
-        if (uxn) b = set(b, DescriptorBits.UXN, 1);
-        this.bits = b;
+        if (uxn) b = DescriptorBits.UXN.set(b, 1);
+        return b;
     }
 
-    private static long set(long d, Field f, long v) { return f.set(d, v); }
+    /** Attribute bits as the kernel generation {@code k} encodes them. */
+    public long bits(LinuxMair k) { return bits(k.mtNormal()); }
 
-    /** Attribute bits (no address). */
-    public long bits() { return bits; }
+    /**
+     * Attribute bits in the v5.3-era MAIR layout (MT_NORMAL = 4), i.e. {@code bits(LinuxMair.V5_3)}:
+     * only right under a MAIR with Normal memory at index 4 (the seed's 0x0000bbff440c0400).
+     *
+     * @deprecated name the MAIR layout: {@link #bits(LinuxMair)} or {@link #bits(int)}
+     */
+    @Deprecated
+    public long bits() { return bits(LinuxMair.V5_3); }
 
-    /** A level-3 page descriptor mapping {@code pa}. */
-    public long page(long pa) {
-        return DescriptorBits.ADDRESS.set(bits, pa >>> 12);
+    /** A level-3 page descriptor mapping {@code pa}, PTE_ATTRINDX = {@code mtNormal}. */
+    public long page(long pa, int mtNormal) {
+        return DescriptorBits.ADDRESS.set(bits(mtNormal), pa >>> 12);
     }
+
+    /**
+     * A level-3 page descriptor in the v5.3-era MAIR layout.
+     *
+     * @deprecated name the MAIR layout: {@link #page(long, int)}
+     */
+    @Deprecated
+    public long page(long pa) { return page(pa, LinuxMair.V5_3.mtNormal()); }
 
     public static Pgprot parse(String s) {
         try {

@@ -76,21 +76,30 @@ public final class Layouts {
                 .add(Field.res1(28)).add(Field.res1(29))
                 .add(Field.bit("EnIB", 30, "pointer authentication (instruction B key)"))
                 .add(Field.bit("EnIA", 31, "pointer authentication (instruction A key)"))
-                .add(Field.res0(34, 32))
-                .add(Field.bit("BT", 35, "BTI guarded pages at EL2"))
-                .add(Field.res0(36, 36))
+                .add(Field.res0(35, 32))
+                .add(Field.bit("BT", 36, "BTI guarded pages at EL2 (bit 35, BT0, exists only with E2H=1)"))
                 .add(Field.bit("ITFSB", 37, "tag check faults synchronised on entry"))
                 .add(Field.res0(39, 38))
                 .add(Field.value("TCF", 41, 40, "tag check fault handling", Meaning.NONE))
                 .add(Field.res0(42, 42))
                 .add(Field.bit("ATA", 43, "allocation tag access"))
                 .add(Field.bit("DSSBS", 44, "default PSTATE.SSBS on exception entry"))
+                .add(Field.bit("TCSO", 59, "tag checking for stores only (FEAT_MTE_STORE_ONLY)"))
+                .add(Field.bit("NMI", 61, "non-maskable interrupts (FEAT_NMI)"))
+                .add(Field.bit("SPINTMASK", 62, "SP-based interrupt masking (FEAT_NMI)"))
                 .res0Rest()
                 .check(Layouts::sctlrChecks)
                 .build();
     }
 
+    /**
+     * SCTLR_EL1, and SCTLR_EL2 read with E2H=1 ({@code el2h}): the same layout except that SCTLR_EL2 calls
+     * bit 36 BT (BT1 in SCTLR_EL1) and has bit 9 (UMA in SCTLR_EL1) RES0. Bits named up to ARMv9.4
+     * (Linux arch/arm64/tools/sysreg), so a value a newer kernel writes (EPAN, bit 57, since v5.13) is
+     * not a RES0 violation.
+     */
     private static RegisterLayout sctlrEl1Layout(SysReg reg, String name) {
+        boolean el2h = reg == SysReg.SCTLR_EL2;
         return RegisterLayout.builder(reg, name)
                 .add(Field.bit("M", 0, "stage-1 MMU enable", Meaning.flag("MMU on", "MMU off")))
                 .add(Field.bit("A", 1, "alignment check for data accesses", Meaning.flag("alignment checking on: every unaligned data access faults", "no alignment checking")))
@@ -101,7 +110,7 @@ public final class Layouts {
                 .add(Field.bit("nAA", 6, "non-aligned access (FEAT_LSE2)"))
                 .add(Field.bit("ITD", 7, "AArch32 IT disable at EL0"))
                 .add(Field.bit("SED", 8, "AArch32 SETEND disable at EL0"))
-                .add(Field.bit("UMA", 9, "EL0 access to DAIF"))
+                .add(el2h ? Field.res0(9, 9) : Field.bit("UMA", 9, "EL0 access to DAIF"))
                 .add(Field.bit("EnRCTX", 10, "EL0 access to speculation restriction instructions"))
                 .add(Field.bit("EOS", 11, "exception exit is context synchronizing (RES1 before ARMv8.5)"))
                 .add(Field.bit("I", 12, "instruction cacheability", Meaning.flag("instruction fetches cacheable", "instruction fetches Non-cacheable")))
@@ -124,16 +133,30 @@ public final class Layouts {
                 .add(Field.bit("LSMAOE", 29, "AArch32 load/store multiple atomicity"))
                 .add(Field.bit("EnIB", 30, "pointer authentication (instruction B key)"))
                 .add(Field.bit("EnIA", 31, "pointer authentication (instruction A key)"))
-                .add(Field.res0(34, 32))
+                .add(Field.bit("CMOW", 32, "cache maintenance needs write permission (FEAT_CMOW)"))
+                .add(Field.bit("MSCEn", 33, "EL0 memory copy and set instructions (FEAT_MOPS)"))
+                .add(Field.bit("EnFPM", 34, "EL0 access to FPMR (FEAT_FPMR)"))
                 .add(Field.bit("BT0", 35, "BTI guarded pages at EL0"))
-                .add(Field.bit("BT1", 36, "BTI guarded pages at the privileged level"))
+                .add(Field.bit(el2h ? "BT" : "BT1", 36, "BTI guarded pages at the privileged level"))
                 .add(Field.bit("ITFSB", 37, "tag check faults synchronised on entry"))
                 .add(Field.value("TCF0", 39, 38, "EL0 tag check fault handling", Meaning.NONE))
                 .add(Field.value("TCF", 41, 40, "tag check fault handling", Meaning.NONE))
                 .add(Field.bit("ATA0", 42, "EL0 allocation tag access"))
                 .add(Field.bit("ATA", 43, "allocation tag access"))
                 .add(Field.bit("DSSBS", 44, "default PSTATE.SSBS on exception entry"))
-                .res0Rest()
+                .add(Field.bit("TWEDEn", 45, "WFE trap delay enable (FEAT_TWED)"))
+                .add(Field.value("TWEDEL", 49, 46, "WFE trap delay (FEAT_TWED)", Meaning.NONE))
+                .add(Field.res0(53, 50))
+                .add(Field.bit("EnASR", 54, "EL0 ST64BV (FEAT_LS64_V)"))
+                .add(Field.bit("EnAS0", 55, "EL0 ST64BV0 (FEAT_LS64_ACCDATA)"))
+                .add(Field.bit("EnALS", 56, "EL0 LD64B/ST64B (FEAT_LS64)"))
+                .add(Field.bit("EPAN", 57, "enhanced PAN: PAN also denies privileged access to EL0-executable pages (FEAT_PAN3)"))
+                .add(Field.bit("TCSO0", 58, "EL0 tag checking for stores only (FEAT_MTE_STORE_ONLY)"))
+                .add(Field.bit("TCSO", 59, "tag checking for stores only (FEAT_MTE_STORE_ONLY)"))
+                .add(Field.bit("EnTP2", 60, "EL0 access to TPIDR2_EL0 (FEAT_SME)"))
+                .add(Field.bit("NMI", 61, "non-maskable interrupts (FEAT_NMI)"))
+                .add(Field.bit("SPINTMASK", 62, "SP-based interrupt masking (FEAT_NMI)"))
+                .add(Field.bit("TIDCP", 63, "trap EL0 IMPLEMENTATION DEFINED registers (FEAT_TIDCP1)"))
                 .check(Layouts::sctlrChecks)
                 .build();
     }
@@ -202,7 +225,14 @@ public final class Layouts {
                 .add(Field.bit("HD", 40, "hardware dirty state"))
                 .add(Field.bit("HPD0", 41, "hierarchical permissions disabled, TTBR0"))
                 .add(Field.bit("HPD1", 42, "hierarchical permissions disabled, TTBR1"))
-                .add(Field.value("HWU", 50, 43, "hardware use of descriptor bits 59-62", Meaning.NONE))
+                .add(Field.bit("HWU059", 43, "hardware use of descriptor bit 59, TTBR0 (FEAT_HPDS2)"))
+                .add(Field.bit("HWU060", 44, "hardware use of descriptor bit 60, TTBR0 (FEAT_HPDS2)"))
+                .add(Field.bit("HWU061", 45, "hardware use of descriptor bit 61, TTBR0 (FEAT_HPDS2)"))
+                .add(Field.bit("HWU062", 46, "hardware use of descriptor bit 62, TTBR0 (FEAT_HPDS2)"))
+                .add(Field.bit("HWU159", 47, "hardware use of descriptor bit 59, TTBR1 (FEAT_HPDS2)"))
+                .add(Field.bit("HWU160", 48, "hardware use of descriptor bit 60, TTBR1 (FEAT_HPDS2)"))
+                .add(Field.bit("HWU161", 49, "hardware use of descriptor bit 61, TTBR1 (FEAT_HPDS2)"))
+                .add(Field.bit("HWU162", 50, "hardware use of descriptor bit 62, TTBR1 (FEAT_HPDS2)"))
                 .add(Field.bit("TBID0", 51, "TBI0 for data only"))
                 .add(Field.bit("TBID1", 52, "TBI1 for data only"))
                 .add(Field.bit("NFD0", 53, "non-fault TTBR0 accesses from EL0 (SVE)"))
@@ -212,6 +242,8 @@ public final class Layouts {
                 .add(Field.bit("TCMA0", 57, "unchecked accesses, TTBR0"))
                 .add(Field.bit("TCMA1", 58, "unchecked accesses, TTBR1"))
                 .add(Field.bit("DS", 59, "52-bit addresses with 4/16 KB granule (FEAT_LPA2)"))
+                .add(Field.bit("MTX0", 60, "no address tags in TTBR0 addresses (FEAT_MTE_NO_ADDRESS_TAGS)"))
+                .add(Field.bit("MTX1", 61, "no address tags in TTBR1 addresses (FEAT_MTE_NO_ADDRESS_TAGS)"))
                 .res0Rest()
                 .check(Layouts::tcrEl1Checks)
                 .build();
@@ -323,7 +355,7 @@ public final class Layouts {
                 {"38", "MIOCNCE", "mismatched inner/outer cacheable non-coherency"}, {"40", "APK", "pointer auth key access"},
                 {"41", "API", "pointer auth instructions"}, {"42", "NV", "nested virtualization"}, {"43", "NV1", "nested virtualization 1"},
                 {"44", "AT", "trap AT S1E1*"}, {"45", "NV2", "nested virtualization 2"}, {"46", "FWB", "stage-2 forced write-back"},
-                {"47", "FIEN", "fault injection enable"}, {"49", "TID4", "trap ID group 4"}, {"50", "TICAB", "trap IC IALLUIS"},
+                {"47", "FIEN", "fault injection enable"}, {"48", "GPF", "route granule protection faults to EL2 (FEAT_RME)"}, {"49", "TID4", "trap ID group 4"}, {"50", "TICAB", "trap IC IALLUIS"},
                 {"51", "AMVOFFEN", "activity monitor virtual offsets"}, {"52", "TOCU", "trap cache maintenance to PoU"},
                 {"53", "EnSCXT", "SCXTNUM access"}, {"54", "TTLBIS", "trap TLBI inner shareable"},
                 {"55", "TTLBOS", "trap TLBI outer shareable"}, {"56", "ATA", "allocation tag access"},
@@ -483,6 +515,7 @@ public final class Layouts {
                 .add(Field.bit("DIC", 29, "I-cache invalidation to PoU not required"))
                 .add(Field.res0(30, 30))
                 .add(Field.res1(31))
+                .add(Field.value("TminLine", 37, 32, "smallest tag granule line (FEAT_MTE2)", v -> (4 << v) + " bytes"))
                 .res0Rest().build();
     }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.kexecverify.model.desc.DescriptorBits;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.desc.TableBuilder;
 import org.kexecverify.model.kimage.KimageList;
@@ -238,10 +239,24 @@ public final class ScenarioBuilders {
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    private static long prot(Ctx c, String key, Pgprot dflt) throws ScenarioError {
+    /**
+     * MT_NORMAL's AttrIndx in tables used under the scenario's {@code mairReg}: Linux's pgprots encode the
+     * index its own MAIR gives Normal Write-Back memory (4 in the v5.3-era layout, 0 in 6.1), so the
+     * builder takes it from the MAIR, never from a constant.
+     */
+    private static int mtNormal(Ctx c, SysReg mairReg) throws ScenarioError {
+        long mair = req(c, mairReg);
+        int i = LinuxMair.mtNormalIndex(mair);
+        if (i < 0) throw new ScenarioError(c.f, "registers." + mairReg.name(), String.format(
+                "0x%x has no Normal Write-Back attribute (0xff, MAIR_ATTR_NORMAL): no AttrIndx for MT_NORMAL in the %s tables",
+                mair, c.s.tables().builder()));
+        return i;
+    }
+
+    private static long prot(Ctx c, String key, Pgprot dflt, int mtNormal) throws ScenarioError {
         String v = c.s.tables().option(key, dflt.name());
         try {
-            return Pgprot.parse(v).bits();
+            return Pgprot.parse(v).bits(mtNormal);
         } catch (IllegalArgumentException e) {
             try {
                 return ScenarioLoader.number(c.f, "tables.options." + key, com.fasterxml.jackson.databind.node.TextNode.valueOf(v));
@@ -317,8 +332,9 @@ public final class ScenarioBuilders {
         long arg = c.control();
         c.regions.add(new PhysRegion("kern_reloc_arg", PhysRegion.Kind.ARGUMENTS, arg, 4096));
         c.loadSegments();
-        long codeProt = prot(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC);
-        long dataProt = prot(c, "data_prot", Pgprot.PAGE_KERNEL);
+        int mtNormal = mtNormal(c, proto.mairReg());
+        long codeProt = prot(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC, mtNormal);
+        long dataProt = prot(c, "data_prot", Pgprot.PAGE_KERNEL, mtNormal);
         String codeBy = protName(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC) + " (RFC v2 7/8 trans_table idmap of the relocation function)";
         String dataBy = protName(c, "data_prot", Pgprot.PAGE_KERNEL) + " (RFC v2 7/8 trans_table idmap)";
         Set<Long> mapped = new LinkedHashSet<>();
@@ -373,7 +389,7 @@ public final class ScenarioBuilders {
     }
 
     /** trans_pgd_create_copy() of the linear map: RAM at PAGE_OFFSET + (pa - PHYS_OFFSET), 2 MB blocks where aligned. */
-    private static TableBuilder linearMapCopy(Ctx c, int t1sz) throws ScenarioError {
+    private static TableBuilder linearMapCopy(Ctx c, int t1sz, int mtNormal) throws ScenarioError {
         TableBuilder tb = new TableBuilder(c.mem, c.tableAlloc(), t1sz);
         long off = physOffset(c.s);
         long total = 0;
@@ -383,7 +399,7 @@ public final class ScenarioBuilders {
                 throw new ScenarioError(c.f, "ram", "the " + c.s.tables().builder() + " linear-map copy is modelled block by block up to 4 TiB of RAM");
             }
         }
-        long sect = DescriptorBits.TYPE.set(Pgprot.PAGE_KERNEL.bits(), 0);
+        long sect = DescriptorBits.TYPE.set(Pgprot.PAGE_KERNEL.bits(mtNormal), 0);
         for (RamRange r : c.s.ram()) {
             long pa = r.base();
             while (Long.compareUnsigned(pa, r.end()) < 0) {
@@ -392,7 +408,7 @@ public final class ScenarioBuilders {
                     tb.mapBlock(va, pa, 2, sect);
                     pa += 0x20_0000L;
                 } else {
-                    tb.mapPage(va, pa, Pgprot.PAGE_KERNEL.bits());
+                    tb.mapPage(va, pa, Pgprot.PAGE_KERNEL.bits(mtNormal));
                     pa += 4096;
                 }
             }
@@ -414,7 +430,8 @@ public final class ScenarioBuilders {
         Regime relocRegime = boot == Regime.EL2_0 ? Regime.EL2_0 : Regime.EL1_0;
         long t1sz = Layouts.of(SysReg.TCR_EL1, Regime.EL1_0).get("T1SZ", tcr1);
         if (t1sz < 16 || t1sz > 39) throw new ScenarioError(c.f, "registers.TCR_EL1", "T1SZ " + t1sz + " cannot be used for the linear-map copy");
-        TableBuilder ttbr1 = linearMapCopy(c, (int) t1sz);
+        int mtNormal = mtNormal(c, SysReg.MAIR_EL1);
+        TableBuilder ttbr1 = linearMapCopy(c, (int) t1sz, mtNormal);
         long code = c.control();
         c.regions.add(new PhysRegion("relocation code (control_code_page)", PhysRegion.Kind.CODE, code, 4096));
         // empty_zero_page for the TTBR1 break-before-make: a zeroed page that is never a destination
@@ -425,7 +442,7 @@ public final class ScenarioBuilders {
         // trans_pgd_idmap_page(): max_msb 47 (or 51 with PA bits above 48), t0sz = 64 - (max_msb + 1)
         int idT0sz = (code >>> 48) != 0 ? 12 : 16;
         TableBuilder ttbr0 = new TableBuilder(c.mem, c.tableAlloc(), idT0sz);
-        ttbr0.mapPage(code, code, Pgprot.PAGE_KERNEL_ROX.bits());
+        ttbr0.mapPage(code, code, Pgprot.PAGE_KERNEL_ROX.bits(mtNormal));
         long tcr = Layouts.of(SysReg.TCR_EL1, Regime.EL1_0).field("T0SZ").set(tcr1, idT0sz);
         TranslationRegs regs = new TranslationRegs(relocRegime, sctlr1, tcr, mair1, ttbr0.root(), ttbr1.root(), mmfr0(c.s));
         long delta = PAGE_OFFSET - physOffset(c.s);
@@ -463,11 +480,12 @@ public final class ScenarioBuilders {
         long t1sz = Layouts.of(SysReg.TCR_EL1, Regime.EL1_0).get("T1SZ", tcr1);
         long t0sz = Layouts.of(SysReg.TCR_EL1, Regime.EL1_0).get("T0SZ", tcr1);
         if (t1sz < 16 || t1sz > 39 || t0sz < 16 || t0sz > 39) throw new ScenarioError(c.f, "registers.TCR_EL1", "T0SZ/T1SZ out of range for 4 KB tables");
-        TableBuilder ttbr1 = linearMapCopy(c, (int) t1sz);
+        int mtNormal = mtNormal(c, SysReg.MAIR_EL1);
+        TableBuilder ttbr1 = linearMapCopy(c, (int) t1sz, mtNormal);
         long exit = c.control();
         c.regions.add(new PhysRegion("hibernate exit text (safe page)", PhysRegion.Kind.CODE, exit, 4096));
         c.loadSegments();
-        long codeProt = prot(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC);
+        long codeProt = prot(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC, mtNormal);
         TableBuilder ttbr0 = new TableBuilder(c.mem, c.tableAlloc(), (int) t0sz);
         ttbr0.mapPage(exit, exit, codeProt);
         TranslationRegs regs = new TranslationRegs(Regime.EL1_0, sctlr1, tcr1, mair1, ttbr0.root(), ttbr1.root(), mmfr0(c.s));

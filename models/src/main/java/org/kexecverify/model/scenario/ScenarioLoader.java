@@ -245,8 +245,15 @@ public final class ScenarioLoader {
                 long attrs;
                 if (n.has("prot") == n.has("attrs")) throw new ScenarioError(f, p, "give exactly one of 'prot' (a Linux pgprot) or 'attrs' (raw bits)");
                 if (n.has("prot")) {
+                    // PTE_ATTRINDX(MT_NORMAL) as the kernel running with this scenario's MAIR encodes it
+                    SysReg mairReg = regime.el() == 1 ? SysReg.MAIR_EL1 : SysReg.MAIR_EL2;
+                    Long mair = regs.get(mairReg);
+                    int mtNormal = mair == null ? -1 : org.kexecverify.model.desc.LinuxMair.mtNormalIndex(mair);
+                    if (mtNormal < 0) throw new ScenarioError(f, p + ".prot", mair == null
+                            ? "a Linux pgprot needs registers." + mairReg.name() + " (MT_NORMAL's AttrIndx comes from it)"
+                            : String.format("registers.%s = 0x%x has no Normal Write-Back attribute (0xff) for MT_NORMAL", mairReg.name(), mair));
                     try {
-                        attrs = Pgprot.parse(n.get("prot").asText()).bits();
+                        attrs = Pgprot.parse(n.get("prot").asText()).bits(mtNormal);
                     } catch (IllegalArgumentException e) {
                         throw new ScenarioError(f, p + ".prot", e.getMessage());
                     }

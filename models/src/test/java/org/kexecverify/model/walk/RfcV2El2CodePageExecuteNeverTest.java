@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.regime.Regime;
 
@@ -17,14 +18,14 @@ class RfcV2El2CodePageExecuteNeverTest {
 
     private static Translation fetchCode(Regime r) {
         WalkFixture f = new WalkFixture(r);
-        f.tables.mapPage(CODE, CODE, Pgprot.PAGE_KERNEL_EXEC.bits());
+        f.tables.mapPage(CODE, CODE, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3));
         return f.walk(CODE + 0x10, AccessType.FETCH);
     }
 
     @Test
     void pageKernelExecIsTheDocumentedDescriptor() {
-        assertEquals(0x0048_0000_0000_0713L, Pgprot.PAGE_KERNEL_EXEC.bits());
-        assertEquals(0x0068_0000_0000_0713L, Pgprot.PAGE_KERNEL.bits());
+        assertEquals(0x0048_0000_0000_0713L, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3));
+        assertEquals(0x0068_0000_0000_0713L, Pgprot.PAGE_KERNEL.bits(LinuxMair.V5_3));
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.kexecverify.smt.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.mem.PhysicalMemory;
 import org.kexecverify.model.mem.RamRange;
@@ -45,7 +46,7 @@ public final class Bench {
             for (Case c : cases) {
                 long tb = System.nanoTime();
                 IdmapMachine m = new IdmapMachine(Regime.EL2, List.of(new RamRange(base, c.size())));
-                long attrs = c.leaf() == Leaf.PAGE_4K ? Pgprot.PAGE_HYP_EXEC.bits() : IdmapMachine.block(Pgprot.PAGE_HYP_EXEC);
+                long attrs = c.leaf() == Leaf.PAGE_4K ? Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3) : IdmapMachine.block(Pgprot.PAGE_HYP_EXEC);
                 m.idmap(base, c.size(), attrs, c.leaf()).code("relocation region " + c.name(), base, c.size());
                 double buildMs = (System.nanoTime() - tb) / 1e6;
                 SmtInput in = m.input("bench-" + c.name().replace(' ', '-'));
@@ -79,7 +80,7 @@ public final class Bench {
     }
 
     private static void warmUp(SmtEngine engine) {
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(0x4100_0000L, 1L << 20, Pgprot.PAGE_HYP_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(0x4100_0000L, 1L << 20, Pgprot.PAGE_HYP_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("warm-up", 0x4100_0000L, 1L << 20);
         for (int i = 0; i < 3; i++) engine.decide(m.input("warm-up"), Obligation.IDMAP_COVERS_CODE);
         for (int i = 0; i < 3; i++) enumerate(m.regs(), m.mem, 0x4100_0000L, 256);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.kexecverify.model.desc.DescriptorBits;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.desc.TableBuilder;
 import org.kexecverify.model.mem.PhysicalMemory;
@@ -91,5 +92,5 @@ public final class IdmapMachine {
     }
 
     /** Leaf attributes for a block: the pgprot with TYPE clear. */
-    public static long block(Pgprot p) { return DescriptorBits.TYPE.set(p.bits(), 0); }
+    public static long block(Pgprot p) { return DescriptorBits.TYPE.set(p.bits(LinuxMair.mtNormalIndex(MAIR)), 0); }
 }

@@ -250,10 +250,14 @@ public final class Repair {
         for (WalkStep s : t.steps()) levelOf.putIfAbsent(s.descriptorAddress(), s.level());
     }
 
-    /** An identity leaf for {@code va} at {@code level}: executable, read-only, Normal (MT_NORMAL), in the regime's reading. */
+    /**
+     * An identity leaf for {@code va} at {@code level}: executable, read-only, Normal (MT_NORMAL), in the regime's reading.
+     * MT_NORMAL's AttrIndx is the one the regime's MAIR gives Normal Write-Back memory (v5.3-era index 4 when it has none).
+     */
     static long identityLeaf(TranslationRegs r, long va, int level) {
         var prot = r.regime().singlePrivilege() ? org.kexecverify.model.desc.Pgprot.PAGE_HYP_EXEC : org.kexecverify.model.desc.Pgprot.PAGE_KERNEL_ROX;
-        long attrs = prot.bits();
+        int mtNormal = org.kexecverify.model.desc.LinuxMair.mtNormalIndex(r.mair());
+        long attrs = prot.bits(mtNormal >= 0 ? mtNormal : org.kexecverify.model.desc.LinuxMair.V5_3.mtNormal());
         if (!r.regime().singlePrivilege()) attrs = DescriptorBits.UXN.set(attrs, 1);
         int shift = PhysicalMemory.PAGE_SHIFT + (PhysicalMemory.PAGE_SHIFT - 3) * (3 - level);
         long oa = va & ~((1L << shift) - 1);

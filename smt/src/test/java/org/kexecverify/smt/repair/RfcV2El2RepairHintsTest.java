@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kexecverify.model.desc.LinuxMair;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.regime.Regime;
 import org.kexecverify.model.verdict.Obligation;
@@ -35,7 +36,7 @@ class RfcV2El2RepairHintsTest {
 
     @Test
     void clearUxnInTheCodeEntriesAndFixTheVectors() {
-        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, 0x40_0000L, Pgprot.PAGE_KERNEL_EXEC.bits(), Leaf.PAGE_4K)
+        IdmapMachine m = new IdmapMachine(Regime.EL2).idmap(CODE, 0x40_0000L, Pgprot.PAGE_KERNEL_EXEC.bits(LinuxMair.V5_3), Leaf.PAGE_4K)
                 .code("relocation code", CODE, 0x40_0000L).vbar(0x4008_0800L);
         m.tables.mapPage(0x4008_0000L, 0x4008_0000L, 0); // the kernel image's table exists, its page entry is invalid
         SmtInput in = m.input("rfc-v2-el2");
