@@ -68,7 +68,7 @@ public final class Layouts {
                 .add(Field.bit("WXN", 19, "write permission implies XN", Meaning.flag("writable mappings are execute-never", "writable regions are not forced XN")))
                 .add(Field.res0(20, 20))
                 .add(Field.bit("IESB", 21, "implicit error synchronization barrier (FEAT_RAS)", Meaning.flag("implicit ESB at exception entry/exit", "no implicit ESB")))
-                .add(Field.res1(22)).add(Field.res1(23))
+                .add(Field.res1("EIS/RES1", 22, "exception entry is context synchronizing (RES1 before ARMv8.5)")).add(Field.res1(23))
                 .add(Field.res0(24, 24))
                 .add(Field.bit("EE", 25, "endianness of data accesses and table walks", Meaning.flag("big-endian data and table walks", "little-endian data and table walks")))
                 .add(Field.res0(26, 26))
@@ -337,6 +337,7 @@ public final class Layouts {
 
     // ---- HCR_EL2 -----------------------------------------------------------------------------
 
+    /** HCR_EL2. Bit 38 (MIOCNCE in DDI 0487A) is RES0: Arm removed it retrospectively, no PE implemented it. */
     private static RegisterLayout hcr() {
         String[][] bits = {
                 {"0", "VM", "stage-2 translation for EL1&0"}, {"1", "SWIO", "set/way invalidation override"},
@@ -352,7 +353,7 @@ public final class Layouts {
                 {"30", "TRVM", "trap VM register reads"}, {"32", "CD", "stage-2 data cacheability disable"},
                 {"33", "ID", "stage-2 instruction cacheability disable"}, {"35", "TLOR", "trap LOR registers"},
                 {"36", "TERR", "trap error registers"}, {"37", "TEA", "route external aborts to EL2"},
-                {"38", "MIOCNCE", "mismatched inner/outer cacheable non-coherency"}, {"40", "APK", "pointer auth key access"},
+                {"40", "APK", "pointer auth key access"},
                 {"41", "API", "pointer auth instructions"}, {"42", "NV", "nested virtualization"}, {"43", "NV1", "nested virtualization 1"},
                 {"44", "AT", "trap AT S1E1*"}, {"45", "NV2", "nested virtualization 2"}, {"46", "FWB", "stage-2 forced write-back"},
                 {"47", "FIEN", "fault injection enable"}, {"48", "GPF", "route granule protection faults to EL2 (FEAT_RME)"}, {"49", "TID4", "trap ID group 4"}, {"50", "TICAB", "trap IC IALLUIS"},
