@@ -126,6 +126,7 @@ public final class DebianArchive {
                     && Files.exists(list) && Files.readString(list).equals(sources);
             if (fresh) return;
             Files.writeString(list, sources);
+            progress("updating the package index of Debian " + c + " (" + arch + ") under " + dir);
             List<String> cmd = new ArrayList<>(List.of("apt-get", "-q"));
             cmd.addAll(options());
             cmd.add("update");
@@ -171,6 +172,7 @@ public final class DebianArchive {
                     if (n.startsWith(pkg + "_" + fileVersion + "_") && n.endsWith(".deb")) return p;
                 }
             }
+            progress("fetching " + pkg + " " + version + " (Debian " + suite.codename() + ", " + arch + ") into " + debs);
             Path tmp = Files.createTempDirectory(debs, ".dl-");
             List<String> cmd = new ArrayList<>(List.of("apt-get", "-q"));
             cmd.addAll(options());
@@ -203,6 +205,12 @@ public final class DebianArchive {
         } catch (IOException e) {
             throw new Unavailable("extracting " + deb + ": " + e.getMessage());
         }
+    }
+
+    /** A progress line on stderr ("kexec-verify: fetching linux-source-6.1 ..."), for the slow steps of a first use. */
+    public static void progress(String msg) {
+        System.err.println("kexec-verify: " + msg);
+        System.err.flush();
     }
 
     /** Runs a command, returns its stdout; failure or timeout is {@link Unavailable} with the command's last output line. */

@@ -20,7 +20,10 @@ public record CodeSpec(Source source, String entry, String vectors, Offsets offs
     public sealed interface Source permits DebianKernel, Objects, ImageWithSymbols, Assembly {}
 
     /** Linux's own objects for a Debian suite's kernel (bookworm: 6.1, trixie: 6.12), fetched and built on first use. */
-    public record DebianKernel(String suite) implements Source {}
+    public record DebianKernel(String suite) implements Source {
+        /** The suites known, with the kernel series each ships. */
+        public static final java.util.Map<String, String> SUITES = java.util.Map.of("bookworm", "6.1", "trixie", "6.12");
+    }
 
     /** ELF objects or a vmlinux with symbols (paths relative to the scenario file). */
     public record Objects(List<String> files) implements Source {

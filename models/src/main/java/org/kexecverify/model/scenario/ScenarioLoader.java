@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kexecverify.model.desc.Pgprot;
 import org.kexecverify.model.mem.RamRange;
+import org.kexecverify.model.program.CodeSpec;
+import org.kexecverify.model.program.KimageOffsets;
 import org.kexecverify.model.reg.SysReg;
 import org.kexecverify.model.reg.U64;
 import org.kexecverify.model.regime.Regime;
@@ -75,7 +77,7 @@ public final class ScenarioLoader {
             throw new ScenarioError(f, "-", "not valid YAML" + (m.isEmpty() ? "" : ": " + m));
         }
         if (root == null || !root.isObject()) throw new ScenarioError(f, "-", "top level must be a mapping");
-        allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables"));
+        allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables", "code"));
 
         String name = text(f, "name", root.get("name"), true);
         String description = root.has("description") ? text(f, "description", root.get("description"), false) : "";
@@ -286,7 +288,85 @@ public final class ScenarioLoader {
                 entries.add(new TableSpec.RawEntry(p, a, number(f, p + ".value", require(f, p + ".value", n.get("value")))));
             }
         }
-        return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries));
+        CodeSpec code = root.has("code") ? code(f, root.get("code")) : null;
+        return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries),
+                code, null);
+    }
+
+    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$]*+");
+
+    /** The {@code code:} section: where the machine code comes from, its entry and vectors, the struct kimage offsets. */
+    static CodeSpec code(String f, JsonNode n) throws ScenarioError {
+        if (n == null || !n.isObject()) throw new ScenarioError(f, "code", "must be a mapping (kernel: | objects: | image: + symbols: | asm:, entry:, ...)");
+        allowOnly(f, "code", n, Set.of("kernel", "objects", "image", "symbols", "asm", "entry", "vectors", "offsets", "asm_offsets", "version"));
+        List<String> sources = new ArrayList<>();
+        for (String k : List.of("kernel", "objects", "image", "asm")) {
+            if (n.has(k)) sources.add(k);
+        }
+        if (sources.isEmpty()) throw new ScenarioError(f, "code", "names no code: give one of kernel: (bookworm | trixie), objects:, image: + symbols:, asm:");
+        if (sources.size() > 1) throw new ScenarioError(f, "code." + sources.get(1), "give one source of code, not both " + sources.get(0) + " and " + sources.get(1));
+        if (n.has("symbols") && !n.has("image")) throw new ScenarioError(f, "code.symbols", "belongs with image: (a System.map or kallsyms of that Image)");
+        CodeSpec.Source source;
+        switch (sources.get(0)) {
+            case "kernel" -> {
+                String suite = text(f, "code.kernel", n.get("kernel"), true);
+                if (!CodeSpec.DebianKernel.SUITES.containsKey(suite)) {
+                    throw new ScenarioError(f, "code.kernel", "unknown Debian suite '" + suite + "' (known: bookworm = Linux 6.1, trixie = Linux 6.12)");
+                }
+                source = new CodeSpec.DebianKernel(suite);
+            }
+            case "objects" -> {
+                JsonNode o = n.get("objects");
+                if (o == null || !o.isArray() || o.isEmpty()) throw new ScenarioError(f, "code.objects", "must be a non-empty list of ELF files (objects or a vmlinux)");
+                List<String> files = new ArrayList<>();
+                for (int i = 0; i < o.size(); i++) files.add(text(f, "code.objects[" + i + "]", o.get(i), true));
+                source = new CodeSpec.Objects(files);
+            }
+            case "image" -> source = new CodeSpec.ImageWithSymbols(text(f, "code.image", n.get("image"), true),
+                    text(f, "code.symbols", n.get("symbols"), true));
+            default -> source = new CodeSpec.Assembly(text(f, "code.asm", n.get("asm"), true));
+        }
+        String entry = text(f, "code.entry", n.get("entry"), true);
+        if (!SYMBOL.matcher(entry).matches()) throw new ScenarioError(f, "code.entry", "'" + entry + "' is not a symbol name");
+        String vectors = null;
+        if (n.has("vectors")) {
+            vectors = text(f, "code.vectors", n.get("vectors"), true);
+            if (!SYMBOL.matcher(vectors).matches()) throw new ScenarioError(f, "code.vectors", "'" + vectors + "' is not a symbol name");
+        }
+        if (n.has("offsets") && n.has("asm_offsets")) throw new ScenarioError(f, "code.asm_offsets", "give offsets: or asm_offsets:, not both");
+        CodeSpec.Offsets offsets = new CodeSpec.FromCode();
+        if (n.has("offsets")) {
+            JsonNode o = n.get("offsets");
+            if (!o.isObject()) throw new ScenarioError(f, "code.offsets", "must be a mapping KIMAGE_NAME: byte offset");
+            Map<String, Long> v = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = o.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!List.of(KimageOffsets.NAMES).contains(e.getKey())) {
+                    throw new ScenarioError(f, "code.offsets." + e.getKey(), "unknown field (known: " + String.join(", ", KimageOffsets.NAMES) + ")");
+                }
+                v.put(e.getKey(), number(f, "code.offsets." + e.getKey(), e.getValue()));
+            }
+            try {
+                KimageOffsets.of(v);
+            } catch (IllegalArgumentException e) {
+                throw new ScenarioError(f, "code.offsets", e.getMessage());
+            }
+            offsets = new CodeSpec.Given(v);
+        } else if (n.has("asm_offsets")) {
+            offsets = new CodeSpec.Header(text(f, "code.asm_offsets", n.get("asm_offsets"), true));
+        } else if (source instanceof CodeSpec.Objects || source instanceof CodeSpec.ImageWithSymbols) {
+            throw new ScenarioError(f, "code.offsets", "missing: " + (source instanceof CodeSpec.Objects ? "objects" : "an Image")
+                    + " carry no struct kimage offsets; give offsets: {KIMAGE_HEAD: 0, ...} or asm_offsets: (a build's include/generated/asm-offsets.h)");
+        }
+        String version = null;
+        if (n.has("version")) {
+            JsonNode v = n.get("version");
+            if (v.isNumber()) throw new ScenarioError(f, "code.version", "must be a quoted string (\"" + v.asText() + "\"): YAML reads 6.10 as the number 6.1");
+            version = text(f, "code.version", v, true);
+            if (!version.matches("\\d+\\.\\d+[0-9A-Za-z.+~-]*")) throw new ScenarioError(f, "code.version", "'" + version + "' is not a kernel version such as 6.1 or 6.12.117");
+        }
+        return new CodeSpec(source, entry, vectors, offsets, version);
     }
 
     // ---- field helpers --------------------------------------------------------------------------
