@@ -31,7 +31,12 @@ import org.kexecverify.model.program.SymbolMap;
 public final class KernelCodeResolver implements CodeResolver {
     /** Vector tables taken along when the code provides them: the old kernel's EL2 stub (hyp-stub.S). */
     public static final List<String> EXTRA_VECTORS = List.of("__hyp_stub_vectors");
+    /** GNU as for aarch64; the system property {@code kexecverify.gnu-as} names another (a path or a command). */
     public static final String GNU_AS = "aarch64-linux-gnu-as";
+
+    private static String gnuAs() {
+        return System.getProperty("kexecverify.gnu-as", GNU_AS);
+    }
 
     @Override
     public DesignCode resolve(CodeSpec spec, Path scenarioDir) throws CodeUnavailable, BadCode {
@@ -130,25 +135,26 @@ public final class KernelCodeResolver implements CodeResolver {
     private DesignCode assembly(CodeSpec spec, CodeSpec.Assembly a, Path dir) throws CodeUnavailable, BadCode {
         Path src = dir.resolve(a.file());
         if (!Files.isRegularFile(src)) throw new BadCode(src.toString(), "cannot read (no such file)");
-        if (!onPath(GNU_AS)) {
-            throw new CodeUnavailable("assembling " + src + " needs GNU as for aarch64 (" + GNU_AS + ", apt-get install binutils-aarch64-linux-gnu)");
+        String as = gnuAs();
+        if (!onPath(as)) {
+            throw new CodeUnavailable("assembling " + src + " needs GNU as for aarch64 (" + as + " not found; apt-get install binutils-aarch64-linux-gnu)");
         }
         Path tmp = null;
         try {
             tmp = Files.createTempFile("kexec-verify-asm", ".o");
-            Process p = new ProcessBuilder(GNU_AS, "-o", tmp.toString(), src.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(as, "-o", tmp.toString(), src.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new CodeUnavailable(GNU_AS + " " + src + " ran past 120 s");
+                throw new CodeUnavailable(as + " " + src + " ran past 120 s");
             }
             if (p.exitValue() != 0) {
                 String err = out.lines().filter(l -> l.contains("Error")).findFirst().orElse(out.strip().lines().reduce((x, y) -> y).orElse(""));
                 String prefix = src + ":";
                 if (err.startsWith(prefix)) err = "line " + err.substring(prefix.length());
-                throw new BadCode(src.toString(), GNU_AS + ": " + err.strip());
+                throw new BadCode(src.toString(), as + ": " + err.strip());
             }
-            String name = src + " (assembled by " + GNU_AS + ")";
+            String name = src + " (assembled by " + as + ")";
             Elf64 e = Elf64.parse(name, Files.readAllBytes(tmp));
             Map<String, Blob> blobs = CodeReader.fromObjects(List.of(e), spec.entry(), spec.vectors(), EXTRA_VECTORS);
             KimageOffsets off = offsets(spec, dir, () -> CodeReader.offsetsFromSymbols(List.of(e)));
@@ -220,6 +226,7 @@ public final class KernelCodeResolver implements CodeResolver {
     }
 
     static boolean onPath(String cmd) {
+        if (cmd.contains("/")) return Files.isExecutable(Path.of(cmd));
         String path = System.getenv("PATH");
         if (path == null) return false;
         for (String d : path.split(java.io.File.pathSeparator)) {
