@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.kexecverify.kernels.ResolvedScenarios;
 import org.kexecverify.model.plan.RelocationPlan;
 import org.kexecverify.model.scenario.Scenario;
 import org.kexecverify.model.scenario.ScenarioBuilders;
 import org.kexecverify.model.scenario.ScenarioError;
-import org.kexecverify.model.scenario.ScenarioLoader;
 
-/** Loads scenario files (a directory means every *.yaml in it, sorted) and builds their plans. */
+/** Loads scenario files (a directory means every *.yaml in it, sorted), resolves their code: sections and builds their plans. */
 public final class Scenarios {
     private Scenarios() {}
 
@@ -38,7 +38,7 @@ public final class Scenarios {
     /** The scenario with its code resolved (or the reason it could not be). */
     public static Scenario scenario(Path file) {
         try {
-            return ScenarioLoader.load(file);
+            return ResolvedScenarios.load(file);
         } catch (ScenarioError e) {
             throw new BadInput(e.oneLine());
         } catch (StackOverflowError e) {
