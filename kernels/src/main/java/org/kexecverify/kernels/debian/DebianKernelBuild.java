@@ -65,6 +65,8 @@ public final class DebianKernelBuild {
     private static final String MANIFEST = "manifest.properties";
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
     private static final Map<String, Built> RESOLVED = new ConcurrentHashMap<>();
+    /** Why a suite could not be had, remembered for this JVM: a checker run over many scenarios tries once. */
+    private static final Map<String, String> FAILED = new ConcurrentHashMap<>();
 
     /**
      * A complete build in the cache.
@@ -114,7 +116,14 @@ public final class DebianKernelBuild {
         synchronized (LOCKS.computeIfAbsent(suite.codename(), k -> new Object())) {
             b = RESOLVED.get(suite.codename());
             if (b != null) return b;
-            b = resolve(suite);
+            String failed = FAILED.get(suite.codename());
+            if (failed != null) throw new Unavailable(failed);
+            try {
+                b = resolve(suite);
+            } catch (Unavailable e) {
+                FAILED.put(suite.codename(), e.getMessage());
+                throw e;
+            }
             RESOLVED.put(suite.codename(), b);
             return b;
         }
@@ -258,6 +267,11 @@ public final class DebianKernelBuild {
                 m.store(w, "kexec-verify: Linux's relocation objects for Debian " + suite + " " + imagePkg + " " + version);
             }
             deleteTree(dir);
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException | IOException ignored) {
+                // not a POSIX file system: the temp directory's permissions stay
+            }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             DebianArchive.progress(String.format("built and cached in %s (%.0f s)", dir, (tEnd - t0) / 1e9));
             return load(dir).orElseThrow(() -> new Unavailable("the build in " + dir + " is incomplete"));
