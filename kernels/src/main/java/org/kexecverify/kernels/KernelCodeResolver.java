@@ -133,7 +133,21 @@ public final class KernelCodeResolver implements CodeResolver {
     }
 
     private DesignCode assembly(CodeSpec spec, CodeSpec.Assembly a, Path dir) throws CodeUnavailable, BadCode {
-        Path src = dir.resolve(a.file());
+        List<Elf64> objects = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        for (String f : a.files()) {
+            Path src = dir.resolve(f).normalize();
+            objects.add(assemble(src));
+            names.add(src.toString());
+        }
+        Map<String, Blob> blobs = CodeReader.fromObjects(objects, spec.entry(), spec.vectors(), EXTRA_VECTORS);
+        KimageOffsets off = offsets(spec, dir, () -> CodeReader.offsetsFromSymbols(objects));
+        String origin = "project assembly " + String.join(" + ", names) + (spec.version() == null ? "" : " (in the shape of Linux " + spec.version() + ")");
+        return new DesignCode(origin, "project", spec.entry(), spec.vectors(), off, blobs);
+    }
+
+    /** One project .S assembled by GNU as into an object, read back. */
+    private Elf64 assemble(Path src) throws CodeUnavailable, BadCode {
         if (!Files.isRegularFile(src)) throw new BadCode(src.toString(), "cannot read (no such file)");
         String as = gnuAs();
         if (!onPath(as)) {
@@ -154,12 +168,7 @@ public final class KernelCodeResolver implements CodeResolver {
                 if (err.startsWith(prefix)) err = "line " + err.substring(prefix.length());
                 throw new BadCode(src.toString(), as + ": " + err.strip());
             }
-            String name = src + " (assembled by " + as + ")";
-            Elf64 e = Elf64.parse(name, Files.readAllBytes(tmp));
-            Map<String, Blob> blobs = CodeReader.fromObjects(List.of(e), spec.entry(), spec.vectors(), EXTRA_VECTORS);
-            KimageOffsets off = offsets(spec, dir, () -> CodeReader.offsetsFromSymbols(List.of(e)));
-            String origin = "project assembly " + src + (spec.version() == null ? "" : " (in the shape of Linux " + spec.version() + ")");
-            return new DesignCode(origin, "project", spec.entry(), spec.vectors(), off, blobs);
+            return Elf64.parse(src + " (assembled by " + as + ")", Files.readAllBytes(tmp));
         } catch (IOException e) {
             throw new CodeUnavailable(GNU_AS + " " + src + ": " + e.getMessage());
         } catch (InterruptedException e) {

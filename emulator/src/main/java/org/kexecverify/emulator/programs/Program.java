@@ -9,7 +9,7 @@ import org.kexecverify.emulator.asm.Assembler;
 import org.kexecverify.emulator.asm.Assembly;
 
 /**
- * The A64 programs shipped with the emulator ({@code emulator/src/main/asm/*.S}, GNU as syntax, so the same
+ * The A64 programs shipped with the emulator ({@code designs/*.S}, GNU as syntax, so the same
  * file assembles with binutils for QEMU), each in the shape of the kernel code of one design.
  */
 public enum Program {

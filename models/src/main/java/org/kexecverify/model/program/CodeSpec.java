@@ -35,8 +35,16 @@ public record CodeSpec(Source source, String entry, String vectors, Offsets offs
     /** A kernel Image plus symbol addresses: a System.map or a {@code /proc/kallsyms} dump of it booted with nokaslr. */
     public record ImageWithSymbols(String image, String symbols) implements Source {}
 
-    /** A project {@code .S}, assembled with GNU as. */
-    public record Assembly(String file) implements Source {}
+    /** Project {@code .S} files (the relocation routine, and its vectors in a second file if apart), each assembled with GNU as. */
+    public record Assembly(List<String> files) implements Source {
+        public Assembly {
+            files = List.copyOf(files);
+        }
+
+        public Assembly(String file) {
+            this(List.of(file));
+        }
+    }
 
     /** Where the struct kimage offsets come from. */
     public sealed interface Offsets permits Given, Header, FromCode {}

@@ -95,7 +95,8 @@ public record DesignCode(String origin, String kernelVersion, String entrySymbol
         b.append(kernelVersion).append(' ').append(entrySymbol).append(" (").append(entry().size()).append(" bytes, sha256 ")
                 .append(entry().sha256(), 0, 16).append(')');
         vectors().ifPresent(v -> b.append(", ").append(v.name()).append(" (sha256 ").append(v.sha256(), 0, 16).append(')'));
-        return b.append(", from ").append(origin).toString();
+        int cut = origin.indexOf(": ");
+        return b.append(", from ").append(cut > 0 ? origin.substring(0, cut) : origin).toString();
     }
 
     /** Name, version and digests as verdict metadata. */

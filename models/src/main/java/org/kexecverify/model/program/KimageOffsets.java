@@ -20,9 +20,13 @@ public record KimageOffsets(int head, int start, int dtbMem, int kernReloc, int 
         "KIMAGE_ARCH_EL2_VECTORS", "KIMAGE_ARCH_TTBR0", "KIMAGE_ARCH_TTBR1", "KIMAGE_ARCH_ZERO_PAGE", "KIMAGE_ARCH_PHYS_OFFSET",
         "KIMAGE_ARCH_T0SZ", "KIMAGE_SIZE"};
 
-    /** The names relocate_kernel.S needs; a source without one of them is incomplete. */
-    public static final String[] REQUIRED = {"KIMAGE_HEAD", "KIMAGE_START", "KIMAGE_ARCH_DTB_MEM", "KIMAGE_ARCH_EL2_VECTORS",
-        "KIMAGE_ARCH_TTBR1", "KIMAGE_ARCH_ZERO_PAGE", "KIMAGE_ARCH_PHYS_OFFSET"};
+    /**
+     * The names every relocation routine needs (the entry list and the new kernel's entry); the others are
+     * optional: RFC v2 (2019) passed a {@code struct kern_reloc_arg} {head, entry_addr, kern_arg0, trans_table}
+     * instead of struct kimage, which its .S names KIMAGE_HEAD, KIMAGE_START, KIMAGE_ARCH_DTB_MEM and
+     * KIMAGE_ARCH_TTBR0.
+     */
+    public static final String[] REQUIRED = {"KIMAGE_HEAD", "KIMAGE_START"};
 
     /** From named values ({@code KIMAGE_START -> 24}); missing optional fields become -1, a missing size 0x400. */
     public static KimageOffsets of(Map<String, Long> v) {

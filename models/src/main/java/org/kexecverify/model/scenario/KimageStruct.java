@@ -4,7 +4,7 @@ import java.util.Map;
 import org.kexecverify.model.program.KimageOffsets;
 
 /**
- * The struct kimage layout of the project's own A64 programs ({@code emulator/src/main/asm/*.S} state it with
+ * The struct kimage layout of the project's own A64 programs ({@code designs/*.S} state it with
  * {@code .equ KIMAGE_*}): used only where a scenario's code is missing, so that a plan can still be built and the
  * register and table obligations decided. A kernel's code brings its own offsets ({@link KimageOffsets}, from its
  * asm-offsets), and they are what the builders write.

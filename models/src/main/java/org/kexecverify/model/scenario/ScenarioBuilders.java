@@ -369,6 +369,13 @@ public final class ScenarioBuilders {
         }
         for (Long t : tb.tablePages()) mapped.add(t);
         writeKimage(c, c.s.segments().get(0).destination(), 0, tb.root(), 0, 0, code);
+        // RFC v2 8/8: machine_kexec fills struct kern_reloc_arg {head, entry_addr, kern_arg0 = dtb, trans_table} in a
+        // control page and passes its PA in x0; the code names its fields (KimageOffsets of the .S)
+        KimageOffsets o = c.offsets();
+        c.mem.write64(arg + o.head(), c.list.head());
+        c.mem.write64(arg + o.start(), c.s.segments().get(0).destination());
+        c.mem.write64(arg + o.dtbMem(), c.s.segments().get(c.s.segments().size() - 1).destination());
+        c.mem.write64(arg + o.ttbr0(), tb.root());
         List<Region> data = new ArrayList<>();
         data.add(new Region("kern_reloc_arg (argument page)", arg, arg, 4096, AccessType.READ, dataBy));
         data.addAll(c.listData(0, dataBy));

@@ -324,7 +324,17 @@ public final class ScenarioLoader {
             }
             case "image" -> source = new CodeSpec.ImageWithSymbols(text(f, "code.image", n.get("image"), true),
                     text(f, "code.symbols", n.get("symbols"), true));
-            default -> source = new CodeSpec.Assembly(text(f, "code.asm", n.get("asm"), true));
+            default -> {
+                JsonNode a = n.get("asm");
+                List<String> files = new ArrayList<>();
+                if (a != null && a.isArray()) {
+                    if (a.isEmpty()) throw new ScenarioError(f, "code.asm", "must be a .S file or a non-empty list of them");
+                    for (int i = 0; i < a.size(); i++) files.add(text(f, "code.asm[" + i + "]", a.get(i), true));
+                } else {
+                    files.add(text(f, "code.asm", a, true));
+                }
+                source = new CodeSpec.Assembly(files);
+            }
         }
         String entry = text(f, "code.entry", n.get("entry"), true);
         if (!SYMBOL.matcher(entry).matches()) throw new ScenarioError(f, "code.entry", "'" + entry + "' is not a symbol name");

@@ -27,6 +27,12 @@
 	.equ	KRELOC_ENTRY_ADDR, 8
 	.equ	KRELOC_KERN_ARG0, 16
 	.equ	KRELOC_TRANS_TABLE, 24
+	// ... named after the struct kimage fields machine_kexec copies into them, so that the
+	// builders write the argument struct the code reads
+	.equ	KIMAGE_HEAD, KRELOC_HEAD
+	.equ	KIMAGE_START, KRELOC_ENTRY_ADDR
+	.equ	KIMAGE_ARCH_DTB_MEM, KRELOC_KERN_ARG0
+	.equ	KIMAGE_ARCH_TTBR0, KRELOC_TRANS_TABLE
 
 arm64_relocate_new_kernel:
 	ldr	x16, [x0, #KRELOC_HEAD]
