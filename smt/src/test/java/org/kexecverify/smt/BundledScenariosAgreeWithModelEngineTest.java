@@ -41,7 +41,7 @@ class BundledScenariosAgreeWithModelEngineTest {
     @ParameterizedTest
     @MethodSource("scenarios")
     void sameOutcomes(Path file) throws Exception {
-        RelocationPlan plan = ScenarioBuilders.build(ScenarioLoader.load(file));
+        RelocationPlan plan = ScenarioBuilders.build(org.kexecverify.kernels.ResolvedScenarios.load(file));
         List<Verdict> model = new ModelEngine().check(plan);
         List<Verdict> smt = engine.check(plan, false);
         assertEquals(model.size(), smt.size());
@@ -49,7 +49,9 @@ class BundledScenariosAgreeWithModelEngineTest {
             Verdict m = model.get(i);
             Verdict s = smt.get(i);
             assertEquals(m.obligation(), s.obligation());
-            assertTrue(!(s instanceof Verdict.Inconclusive), file + " " + s.obligation() + ": smt inconclusive: " + s.explanation());
+            // inconclusive only where the scenario's code is missing (hibernate-resume names none), and then for model too
+            boolean noCode = plan.scenario().code().get().isEmpty() && s.obligation().readsProgram();
+            assertTrue(!(s instanceof Verdict.Inconclusive) || noCode, file + " " + s.obligation() + ": smt inconclusive: " + s.explanation());
             assertEquals(m.outcome(), s.outcome(), file.getFileName() + " " + m.obligation() + "\n  model: " + m.explanation() + "\n  smt  : " + s.explanation());
         }
     }

@@ -42,7 +42,7 @@ class ExportedSmt2AnsweredByStockZ3Test {
         Assumptions.assumeTrue(Files.isExecutable(Z3), "stock z3 not installed at /usr/bin/z3");
         Path f = Path.of("..", "scenarios", "rfc-v2-el2.yaml");
         Assumptions.assumeTrue(Files.isRegularFile(f), "bundled scenario rfc-v2-el2.yaml not present");
-        var plan = org.kexecverify.model.scenario.ScenarioBuilders.build(org.kexecverify.model.scenario.ScenarioLoader.load(f));
+        var plan = org.kexecverify.model.scenario.ScenarioBuilders.build(org.kexecverify.kernels.ResolvedScenarios.load(f));
         try (SmtEngine engine = new SmtEngine(SmtOptions.DEFAULT)) {
             List<Path> files = Smt2Export.write(engine, plan, dir, true);
             assertFalse(files.isEmpty());

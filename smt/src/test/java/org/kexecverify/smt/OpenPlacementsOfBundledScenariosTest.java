@@ -31,7 +31,7 @@ class OpenPlacementsOfBundledScenariosTest {
     static RelocationPlan plan(String name) throws Exception {
         Path f = Path.of("..", "scenarios", name + ".yaml");
         assumeTrue(Files.isRegularFile(f), "bundled scenario " + f + " not present");
-        return ScenarioBuilders.build(ScenarioLoader.load(f));
+        return ScenarioBuilders.build(org.kexecverify.kernels.ResolvedScenarios.load(f));
     }
 
     static Verdict noClobber(RelocationPlan p, boolean open) {
