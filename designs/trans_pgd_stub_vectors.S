@@ -1,7 +1,10 @@
-// EL2 stub vector table in the shape of arch/arm64/mm/trans_pgd-asm.S (v5.16):
-// sixteen 128-byte entries, every one an invalid-vector self loop except
-// "Synchronous 64-bit EL1" (offset 0x400), which serves HVC_SET_VECTORS and
-// HVC_SOFT_RESTART for the kexec and hibernate exit paths. Written for kexec-verify.
+// EL2 stub vector table in the shape of arch/arm64/mm/trans_pgd-asm.S (v5.16, as Linux 6.1
+// builds it): sixteen 128-byte entries; every invalid entry is the kernel's invalid_vector
+// macro (written out here) -- its label sits at the end of the previous entry, `.align 7` pads with NOPs and the
+// entry branches back to the label -- so a fault spins through the padding (32 instructions),
+// not on a `b .` (only the very first entry, with no padding before it, is a self branch).
+// "Synchronous 64-bit EL1" (offset 0x400) serves HVC_SET_VECTORS and HVC_SOFT_RESTART for the
+// kexec and hibernate exit paths. Written for kexec-verify.
 	.arch	armv8-a
 	.text
 	.equ	HVC_SET_VECTORS, 0
@@ -11,24 +14,25 @@
 	.align	11
 trans_pgd_stub_vectors:
 	// current EL with SP_EL0
-	.align	7
-el2t_sync_invalid:	b	.
-	.align	7
-el2t_irq_invalid:	b	.
-	.align	7
-el2t_fiq_invalid:	b	.
-	.align	7
-el2t_error_invalid:	b	.
+el2t_sync_invalid:	.align	7
+	b	el2t_sync_invalid
+el2t_irq_invalid:	.align	7
+	b	el2t_irq_invalid
+el2t_fiq_invalid:	.align	7
+	b	el2t_fiq_invalid
+el2t_error_invalid:	.align	7
+	b	el2t_error_invalid
 	// current EL with SP_ELx: a fault taken at EL2 lands here and spins
-	.align	7
-el2h_sync_invalid:	b	.
-	.align	7
-el2h_irq_invalid:	b	.
-	.align	7
-el2h_fiq_invalid:	b	.
-	.align	7
-el2h_error_invalid:	b	.
+el2h_sync_invalid:	.align	7
+	b	el2h_sync_invalid
+el2h_irq_invalid:	.align	7
+	b	el2h_irq_invalid
+el2h_fiq_invalid:	.align	7
+	b	el2h_fiq_invalid
+el2h_error_invalid:	.align	7
+	b	el2h_error_invalid
 	// lower EL, AArch64
+el1_sync_pad:
 	.align	7
 el1_sync:
 	cmp	x0, #HVC_SET_VECTORS
@@ -46,21 +50,21 @@ el1_sync:
 2:	movz	x0, #(HVC_STUB_ERR & 0xffff)
 	movk	x0, #(HVC_STUB_ERR >> 16), lsl #16
 	eret
-	.align	7
-el1_irq_invalid:	b	.
-	.align	7
-el1_fiq_invalid:	b	.
-	.align	7
-el1_error_invalid:	b	.
+el1_irq_invalid:	.align	7
+	b	el1_irq_invalid
+el1_fiq_invalid:	.align	7
+	b	el1_fiq_invalid
+el1_error_invalid:	.align	7
+	b	el1_error_invalid
 	// lower EL, AArch32
-	.align	7
-el1_sync_invalid_32:	b	.
-	.align	7
-el1_irq_invalid_32:	b	.
-	.align	7
-el1_fiq_invalid_32:	b	.
-	.align	7
-el1_error_invalid_32:	b	.
+el1_sync_invalid_32:	.align	7
+	b	el1_sync_invalid_32
+el1_irq_invalid_32:	.align	7
+	b	el1_irq_invalid_32
+el1_fiq_invalid_32:	.align	7
+	b	el1_fiq_invalid_32
+el1_error_invalid_32:	.align	7
+	b	el1_error_invalid_32
 	.align	7
 trans_pgd_stub_vectors_end:
 	.org	trans_pgd_stub_vectors + 0x800

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.kexecverify.emulator.asm.Assembly;
 import org.kexecverify.emulator.cpu.ExceptionRecord;
 import org.kexecverify.emulator.cpu.Machine;
 import org.kexecverify.emulator.cpu.ReadAfterStore;
@@ -38,8 +37,9 @@ import org.kexecverify.model.verdict.Verdict;
  *   a clean run proves each obligation for this run's path only (one placement, one list)
  * </pre>
  *
- * Designs without an emulator program (hibernate resume, explicit tables) and the VHE path give
- * Inconclusive with the reason, never Proved.
+ * A scenario whose code could not be had, a layout the emulator does not model, or a run that meets an encoding
+ * the emulator does not implement gives Inconclusive with the reason, never Proved. Nothing here reads the design,
+ * builder or scenario name (the scenario name only labels a counterexample, as ITF {@code #meta.scenario}).
  */
 public final class EmuEngine implements Engine {
     public static final String NAME = "emu";
@@ -68,8 +68,7 @@ public final class EmuEngine implements Engine {
     @Override
     public List<Verdict> check(RelocationPlan original) {
         long t0 = System.nanoTime();
-        RelocationPlan plan = new RelocationPlan(original.scenario(), original.memory().copyOf(), original.list(), original.phases(),
-                original.regions(), original.kimageReadAfterCopy(), original.design());
+        RelocationPlan plan = original.withMemory(original.memory().copyOf());
         ScenarioRun run;
         try {
             run = ScenarioRun.prepare(plan);
@@ -273,10 +272,6 @@ public final class EmuEngine implements Engine {
         Verdict coherent() {
             Obligation ob = Obligation.COHERENT_HANDOFF;
             if (!completed()) return inconclusive(ob, notReached() + ": there is no hand-off to judge");
-            if (plan.design().equals("rfc-v2-trans-table")) {
-                return inconclusive(ob, "RFC v2 cleans the D-cache by set/way (DC CISW, cache level 1 only) before the hand-off; set/way maintenance "
-                        + "is outside the emulated subset, so the emulator cannot judge what reaches the PoC");
-            }
             RunResult.Completed c = (RunResult.Completed) r;
             List<String> wrong = new ArrayList<>();
             if (m.mmuOn()) wrong.add("the MMU is still on at the new kernel's entry");
@@ -284,7 +279,11 @@ public final class EmuEngine implements Engine {
                 wrong.add(String.format("%d D-cache line(s) over destinations are dirty (first at PA 0x%x): the new kernel reads stale RAM with its MMU off",
                         o.dirtyDestinationLines().size(), o.dirtyDestinationLines().get(0)));
             }
-            if (o.staleInstructionLines() != 0) wrong.add(o.staleInstructionLines() + " I-cache line(s) hold instructions that differ from RAM");
+            if (o.staleInstructionLines() != 0) {
+                wrong.add(o.staleInstructionLines() + " I-cache line(s) hold instructions that differ from RAM (the new kernel's text): nothing "
+                        + "invalidated the I-cache after the copy");
+            }
+            o.notes().stream().filter(n -> n.startsWith("dirty D-cache lines over destinations")).forEach(wrong::add);
             if (!o.mismatchedDestinations().isEmpty()) {
                 wrong.add(String.format("%d destination page(s) differ from their sources in RAM (first 0x%x)", o.mismatchedDestinations().size(),
                         o.mismatchedDestinations().get(0)));
@@ -292,7 +291,7 @@ public final class EmuEngine implements Engine {
             if (wrong.isEmpty()) {
                 return proved(ob, String.format("at the new kernel's entry (0x%x, EL%d, MMU off) every destination line is clean to the PoC, no "
                         + "D-cache line over a destination is dirty, no I-cache line is stale, and every destination page equals its source "
-                        + "(%d pages)", c.pc(), c.el(), plan.list().copies().size()));
+                        + "(%d pages); %s", c.pc(), c.el(), plan.list().copies().size(), cachesNote()));
             }
             long va = !o.dirtyDestinationLines().isEmpty() ? o.dirtyDestinationLines().get(0)
                     : !o.mismatchedDestinations().isEmpty() ? o.mismatchedDestinations().get(0) : c.pc();
@@ -316,12 +315,16 @@ public final class EmuEngine implements Engine {
                 return new Verdict.Refuted(ob, "a stale TLB entry was used: " + s, cx(ob, w, states, -1), st);
             }
             String checked = String.format("%d TLB hits with the MMU on were compared with a fresh walk and all agreed; the TLB starts empty "
-                    + "(entries the previous kernel may have left are not modelled)", m.tlbHitsChecked());
+                    + "(entries the previous kernel may have left are not modelled yet, issue 15)", m.tlbHitsChecked());
             if (s != null) {
                 return inconclusive(ob, "a TLB hit disagreed with the tables only because the run had overwritten a table page (see NO_CLOBBER): " + s);
             }
             if (completed()) return proved(ob, checked);
             return inconclusive(ob, notReached() + "; up to there " + checked);
+        }
+
+        String cachesNote() {
+            return o.notes().stream().filter(n -> n.startsWith("caches: ")).findFirst().orElse("caches: empty at entry");
         }
 
         String failureNote() {
@@ -359,7 +362,8 @@ public final class EmuEngine implements Engine {
             if (r instanceof RunResult.Hang h) {
                 for (ExceptionRecord e : h.loop()) states.add(exceptionState(e));
                 if (h.loop().isEmpty()) states.add(state("hang (" + h.kind().name().toLowerCase(Locale.ROOT) + ")", h.steps(), h.pc(), h.el(), Map.of()));
-                return h.kind() == RunResult.Hang.Kind.FAULT_LOOP || h.kind() == RunResult.Hang.Kind.SELF_LOOP ? states.size() - 1 : -1;
+                return h.kind() == RunResult.Hang.Kind.FAULT_LOOP || h.kind() == RunResult.Hang.Kind.SELF_LOOP || h.kind() == RunResult.Hang.Kind.SPIN
+                        ? states.size() - 1 : -1;
             }
             if (r instanceof RunResult.Completed c) states.add(state("jump to the new kernel", c.steps(), c.pc(), c.el(), Map.of("entry", c.pc())));
             return -1;
@@ -384,26 +388,9 @@ public final class EmuEngine implements Engine {
             return new Counterexample.State(action + " at " + where(pc), where(pc), vars);
         }
 
-        /** {@code relocate_kernel_v5_16.S: .Lloop+0x8}, or the vector slot, or UNKNOWN. */
+        /** {@code arm64_relocate_new_kernel+0x98}, {@code trans_pgd_stub_vectors+0x400}, or UNKNOWN. */
         String where(long pc) {
-            Assembly a = run.code();
-            if (Long.compareUnsigned(pc, a.base()) >= 0 && Long.compareUnsigned(pc, a.base() + a.size()) < 0) {
-                String best = null;
-                long bestAt = Long.MIN_VALUE;
-                for (Map.Entry<String, Long> s : a.symbols().entrySet()) {
-                    long v = s.getValue();
-                    if (Long.compareUnsigned(v, a.base()) >= 0 && Long.compareUnsigned(v, pc) <= 0 && (best == null || Long.compareUnsigned(v, bestAt) > 0)) {
-                        best = s.getKey();
-                        bestAt = v;
-                    }
-                }
-                String file = a.file();
-                return best == null ? file : file + ": " + best + (pc == bestAt ? "" : String.format("+0x%x", pc - bestAt));
-            }
-            for (PhysRegion v : plan.regions(PhysRegion.Kind.VECTORS)) {
-                if (v.overlaps(pc, 1)) return String.format("trans_pgd_stub_vectors+0x%x", pc - v.pa());
-            }
-            return "UNKNOWN";
+            return run.where(pc);
         }
 
         Map<String, Object> witness(long va, Phase phase, String access) {
@@ -412,7 +399,7 @@ public final class EmuEngine implements Engine {
             w.put("phase", phase.name());
             w.put("regime", phase.regs().regime().cliName());
             w.put("access", access);
-            w.put("program", run.program().file());
+            w.put("code", run.code().describe());
             return w;
         }
 
@@ -437,7 +424,7 @@ public final class EmuEngine implements Engine {
         Counterexample cx(Obligation ob, Map<String, Object> witness, List<Counterexample.State> states, int loop) {
             if (states.isEmpty()) states = List.of(state("run", m.steps(), m.pc(), m.el(), Map.of()));
             return new Counterexample(plan.scenario().name(), ob, NAME, witness, states, loop,
-                    Map.of("file", plan.scenario().file(), "design", plan.design(), "program", run.program().file()));
+                    Map.of("file", plan.scenario().file(), "kernel", run.code().kernelVersion(), "code", run.code().describe()));
         }
     }
 }

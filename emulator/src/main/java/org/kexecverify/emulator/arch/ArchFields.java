@@ -32,6 +32,7 @@ public final class ArchFields {
     public static final Field SCTLR_EL2_I = f(SysReg.SCTLR_EL2, Regime.EL2, "I");
 
     public static final Field HCR_E2H = f(SysReg.HCR_EL2, Regime.EL2, "E2H");
+    public static final Field HCR_TGE = f(SysReg.HCR_EL2, Regime.EL2, "TGE");
     public static final Field MMFR0_PARANGE = f(SysReg.ID_AA64MMFR0_EL1, Regime.EL1_0, "PARange");
 
     public static final Field ESR_EC = Layouts.ESR_EC;

@@ -797,6 +797,23 @@ public final class Assembler {
             case "asr":
             case "ror":
                 return shiftAlias(m, ops);
+            case "rbit":
+            case "rev16":
+            case "rev":
+            case "clz":
+            case "cls": {
+                Reg d = regZr(ops, 0);
+                Reg n = regZr(ops, 1);
+                sameWidth(d, n);
+                int opcode = switch (m) {
+                    case "rbit" -> 0;
+                    case "rev16" -> 1;
+                    case "rev" -> d.x() ? 3 : 2;
+                    case "clz" -> 4;
+                    default -> 5;
+                };
+                return 0x5ac00000 | sf(d) << 31 | opcode << 10 | n.n() << 5 | d.n();
+            }
             case "ubfx":
             case "sbfx":
             case "bfxil": {

@@ -7,6 +7,7 @@ import static org.kexecverify.emulator.arch.ArchFields.ESR_EC;
 import static org.kexecverify.emulator.arch.ArchFields.ESR_IL;
 import static org.kexecverify.emulator.arch.ArchFields.ESR_ISS;
 import static org.kexecverify.emulator.arch.ArchFields.HCR_E2H;
+import static org.kexecverify.emulator.arch.ArchFields.HCR_TGE;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_CM;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_DFSC;
 import static org.kexecverify.emulator.arch.ArchFields.ISS_IFSC;
@@ -126,11 +127,10 @@ public final class Machine {
     private long stop1 = 1;
     private TraceSink trace;
     private RunResult pendingEnd;
-    private ExceptionRecord lastException;
-    private ExceptionRecord chainStart;
-    private long lastExceptionRetired = -1;
-    private long lastExceptionStores = -1;
-    private long lastExceptionStateHash;
+    private final HangDetector hang = new HangDetector();
+    /** System-register writes, maintenance operations, exception entries and returns (stores are counted apart). */
+    private long sysEffects;
+    private boolean stopOnUnimplemented;
     private final Deque<ExceptionRecord> exceptionLog = new ArrayDeque<>();
     // ---- what the run showed: reads of pages it had stored to, TLB hits checked against fresh walks
     private ReadAfterStore readAfterStore;
@@ -156,6 +156,7 @@ public final class Machine {
         sys[SysRegId.CTR_EL0.ordinal()] = 0x8444c004L; // DminLine = IminLine = 64 bytes, PIPT I-cache
         sys[SysRegId.DCZID_EL0.ordinal()] = 0x4; // DC ZVA block = 64 bytes
         sys[SysRegId.MIDR_EL1.ordinal()] = 0x410fd034L;
+        sys[SysRegId.CLIDR_EL1.ordinal()] = ram.geometry().clidr();
         refresh();
     }
 
@@ -313,6 +314,16 @@ public final class Machine {
 
     public void setTrace(TraceSink sink) {
         trace = sink;
+    }
+
+    /**
+     * An encoding outside what the emulator implements (it decodes as UNDEF but is not {@code UDF}, or is an SMC)
+     * ends the run as {@link RunResult.Stopped} instead of taking an Undefined Instruction exception: a verdict must
+     * never rest on an instruction the emulator did not execute as the hardware would. Off by default (unit tests of
+     * exception entry use reserved encodings on purpose).
+     */
+    public void setStopOnUnimplemented(boolean on) {
+        stopOnUnimplemented = on;
     }
 
     private void refresh() {
@@ -866,6 +877,7 @@ public final class Machine {
                 int amount = (int) (x[i.rm] & (sf ? 63 : 31));
                 wr(i.rd, shifted(x[i.rn], i.aux, amount, sf));
             }
+            case Op.DP1 -> wr(i.rd, dp1(i.aux, x[i.rn], sf));
             case Op.UDIV -> {
                 long d = sf ? x[i.rm] : x[i.rm] & M32;
                 long n = sf ? x[i.rn] : x[i.rn] & M32;
@@ -973,12 +985,35 @@ public final class Machine {
                 return;
             }
             default -> {
-                undefined(i);
+                unimplemented(i);
                 return;
             }
         }
         retired++;
         pc = next;
+    }
+
+    /** RBIT, REV16, REV32 / REV (W), REV (X), CLZ, CLS. */
+    private static long dp1(int opcode, long v, boolean sf) {
+        if (sf) {
+            return switch (opcode) {
+                case 0 -> Long.reverse(v);
+                case 1 -> ((v & 0x00ff00ff00ff00ffL) << 8) | ((v >>> 8) & 0x00ff00ff00ff00ffL);
+                case 2 -> (Integer.reverseBytes((int) (v >>> 32)) & M32) << 32 | (Integer.reverseBytes((int) v) & M32);
+                case 3 -> Long.reverseBytes(v);
+                case 4 -> Long.numberOfLeadingZeros(v);
+                default -> Long.numberOfLeadingZeros(v ^ (v >> 1)) - 1;
+            };
+        }
+        int w = (int) v;
+        int r = switch (opcode) {
+            case 0 -> Integer.reverse(w);
+            case 1 -> ((w & 0x00ff00ff) << 8) | ((w >>> 8) & 0x00ff00ff);
+            case 2 -> Integer.reverseBytes(w);
+            case 4 -> Integer.numberOfLeadingZeros(w);
+            default -> Integer.numberOfLeadingZeros(w ^ (w >> 1)) - 1;
+        };
+        return r & M32;
     }
 
     private static long trunc(long v, boolean sf) {
@@ -994,10 +1029,12 @@ public final class Machine {
         return t;
     }
 
-    /** A direct branch; a branch to itself is the {@code b .} hang. */
+    /** A direct branch; a branch to itself is the {@code b .} hang, a backward one is checked for a spin. */
     private long branch(long target) {
         if (target == pc) {
             pendingEnd = new RunResult.Hang(RunResult.Hang.Kind.SELF_LOOP, selfLoopDescription(), pc, el, steps, recentExceptions());
+        } else if (Long.compareUnsigned(target, pc) < 0) {
+            spinCheck(target);
         }
         return target;
     }
@@ -1006,7 +1043,31 @@ public final class Machine {
         if ((target & 3) != 0) {
             throw new PcAlignment(target);
         }
+        if (Long.compareUnsigned(target, pc) <= 0) {
+            spinCheck(target);
+        }
         return target;
+    }
+
+    private void spinCheck(long target) {
+        long flags = (long) nzcv() | (long) daif << 4 | (long) el << 8 | (spx ? 1L << 10 : 0);
+        long n = hang.backwardBranch(target, stores + sysEffects, retired + 1, x, sps, flags);
+        if (n > 0) {
+            pendingEnd = new RunResult.Hang(RunResult.Hang.Kind.SPIN, String.format(
+                    "the CPU spins at EL%d through %d instruction(s) from 0x%x to the branch at 0x%x%s with no change of state (no store, "
+                    + "no system-register write, no maintenance)%s", el, n, target, pc, where(pc), hang.afterLastException()),
+                    pc, el, steps, recentExceptions());
+        }
+    }
+
+    /** The execute switch has no case for {@code i}: outside the subset (or reserved). */
+    private void unimplemented(Insn i) {
+        if (stopOnUnimplemented && (i.op != Op.UNDEF || (i.word >>> 16) != 0)) {
+            pendingEnd = new RunResult.Stopped(String.format("word 0x%08x at PC 0x%x is an encoding the emulator does not implement", i.word, pc),
+                    pc, el, steps);
+            throw Done.INSTANCE;
+        }
+        undefined(i);
     }
 
     private void undefined(Insn i) {
@@ -1062,8 +1123,13 @@ public final class Machine {
         return el == 2 || (r.key() >>> 11 & 7) != 4;
     }
 
+    /** The register an MRS/MSR of {@code r} reaches: E2H redirection at EL2. */
+    private SysRegId target(SysRegId r) {
+        return el == 2 && HCR_E2H.isSet(sys[SysRegId.HCR_EL2.ordinal()]) ? E2hRedirect.atEl2(r) : r;
+    }
+
     private void mrs(Insn i) {
-        SysRegId r = REGS[i.aux];
+        SysRegId r = target(REGS[i.aux]);
         if (!accessible(r)) {
             undefined(i);
             throw Done.INSTANCE;
@@ -1075,20 +1141,22 @@ public final class Machine {
             case SPSEL -> spx ? 1 : 0;
             case SP_EL0 -> sps[0];
             case SP_EL1 -> sps[1];
+            case CCSIDR_EL1 -> ram.geometry().ccsidr(sys[SysRegId.CSSELR_EL1.ordinal()]);
             default -> sys[r.ordinal()];
         };
         wr(i.rd, v);
     }
 
     private void msr(Insn i) {
-        SysRegId r = REGS[i.aux];
+        SysRegId r = target(REGS[i.aux]);
         if (!accessible(r)) {
             undefined(i);
             throw Done.INSTANCE;
         }
         long v = x(i.rd);
+        sysEffects++;
         switch (r) {
-            case CURRENTEL, CTR_EL0, DCZID_EL0, MIDR_EL1, ID_AA64MMFR0_EL1 -> {
+            case CURRENTEL, CTR_EL0, DCZID_EL0, MIDR_EL1, ID_AA64MMFR0_EL1, CLIDR_EL1, CCSIDR_EL1 -> {
                 undefined(i);
                 throw Done.INSTANCE;
             }
@@ -1119,6 +1187,7 @@ public final class Machine {
 
     private void sysOp(Insn i) {
         SysOp op = OPS[i.aux];
+        sysEffects++;
         switch (op) {
             case TLBI_ALLE2, TLBI_ALLE2IS, TLBI_ALLE1, TLBI_ALLE1IS -> {
                 if (el < 2) {
@@ -1133,7 +1202,9 @@ public final class Machine {
                 epoch++;
             }
             case TLBI_VMALLE1, TLBI_VMALLE1IS -> {
-                tlb.invalidate(Regime.EL1_0);
+                // at EL2 with HCR_EL2.{E2H, TGE} = {1, 1} the EL1 operations apply to the EL2&0 regime
+                long hcr = sys[SysRegId.HCR_EL2.ordinal()];
+                tlb.invalidate(el == 2 && HCR_E2H.isSet(hcr) && HCR_TGE.isSet(hcr) ? Regime.EL2_0 : Regime.EL1_0);
                 epoch++;
             }
             case IC_IALLU, IC_IALLUIS -> {
@@ -1149,6 +1220,9 @@ public final class Machine {
             case DC_CVAC, DC_CVAU -> ram.dClean(maintenancePa(x(i.rd), false));
             case DC_IVAC -> ram.dInvalidate(maintenancePa(x(i.rd), true));
             case DC_ZVA -> zeroBlock(x(i.rd));
+            case DC_CISW -> ram.setWayOp(x(i.rd), true, true);
+            case DC_CSW -> ram.setWayOp(x(i.rd), true, false);
+            case DC_ISW -> ram.setWayOp(x(i.rd), false, true);
             default -> throw new IllegalStateException(op.toString());
         }
     }
@@ -1200,6 +1274,7 @@ public final class Machine {
     // exceptions
 
     private void eret() {
+        sysEffects++;
         long spsr = el == 1 ? sys[SysRegId.SPSR_EL1.ordinal()] : sys[SysRegId.SPSR_EL2.ordinal()];
         long elr = el == 1 ? sys[SysRegId.ELR_EL1.ordinal()] : sys[SysRegId.ELR_EL2.ordinal()];
         int m = (int) SPSR_M.get(spsr);
@@ -1287,18 +1362,12 @@ public final class Machine {
         if (trace != null) {
             trace.exception(rec);
         }
-        if (chainStart == null || retired != lastExceptionRetired) {
-            chainStart = rec;
+        sysEffects++;
+        ExceptionRecord previous = hang.lastException();
+        String loop = hang.exceptionTaken(rec, retired, stores, stateHash(), where(pc));
+        if (loop != null) {
+            pendingEnd = new RunResult.Hang(RunResult.Hang.Kind.FAULT_LOOP, loop, pc, el, steps, List.of(previous, rec));
         }
-        long hash = stateHash();
-        if (rec.sameAs(lastException) && (retired == lastExceptionRetired || (hash == lastExceptionStateHash && stores == lastExceptionStores))) {
-            pendingEnd = new RunResult.Hang(RunResult.Hang.Kind.FAULT_LOOP, faultLoopDescription(rec, retired == lastExceptionRetired),
-                    pc, el, steps, List.of(lastException, rec));
-        }
-        lastException = rec;
-        lastExceptionRetired = retired;
-        lastExceptionStores = stores;
-        lastExceptionStateHash = hash;
     }
 
     private long stateHash() {
@@ -1309,43 +1378,17 @@ public final class Machine {
     // descriptions in kernel terms
 
     private String where(long addr) {
-        for (int e = 2; e >= 1; e--) {
-            long vbar = sys[(e == 2 ? SysRegId.VBAR_EL2 : SysRegId.VBAR_EL1).ordinal()];
-            if (Long.compareUnsigned(addr, vbar) >= 0 && addr - vbar < 0x800 && (vbar != 0 || addr < 0x800)) {
-                long off = addr - vbar;
-                return String.format(" (VBAR_EL%d+0x%03x: %s)", e, off, vectorSlot(off));
-            }
-        }
-        return "";
-    }
-
-    private static String vectorSlot(long off) {
-        String[] from = {"current EL with SP_EL0", "current EL with SP_ELx", "lower EL, AArch64", "lower EL, AArch32"};
-        String[] kind = {"synchronous", "IRQ", "FIQ", "SError"};
-        return kind[(int) (off >> 7) & 3] + ", " + from[(int) (off >> 9) & 3] + (off % 0x80 != 0 ? String.format(" +0x%x", off % 0x80) : "");
+        return HangDetector.where(addr, sys[SysRegId.VBAR_EL1.ordinal()], sys[SysRegId.VBAR_EL2.ordinal()]);
     }
 
     private String selfLoopDescription() {
-        StringBuilder sb = new StringBuilder(String.format("b . at EL%d, PC 0x%x%s: the CPU spins on itself", el, pc, where(pc)));
-        if (lastException != null) {
-            sb.append("; entered after ").append(lastException.cause()).append(" -> ").append(lastException.vectorName());
-        }
-        return sb.toString();
-    }
-
-    private String faultLoopDescription(ExceptionRecord rec, boolean noRetire) {
-        String loop = noRetire ? "the vector itself faults the same way, no instruction completes"
-                : "the handler returns to the same fault with no change of state";
-        if (chainStart != null && !chainStart.sameAs(rec) && noRetire) {
-            return String.format("%s, vector %s (0x%x) -> %s -> fault loop (%s)", chainStart.cause(), chainStart.vectorName(),
-                    chainStart.vectorAddress(), rec.cause(), loop);
-        }
-        return String.format("%s, vector %s (0x%x) -> fault loop (%s)", rec.cause(), rec.vectorName(), rec.vectorAddress(), loop);
+        return String.format("b . at EL%d, PC 0x%x%s: the CPU spins on itself", el, pc, where(pc)) + hang.afterLastException();
     }
 
     private String budgetDescription(long budget) {
+        ExceptionRecord last = hang.lastException();
         return String.format("step budget of %d exhausted at EL%d, PC 0x%x%s%s", budget, el, pc, where(pc),
-                lastException == null ? "" : "; last exception: " + lastException.cause());
+                last == null ? "" : "; last exception: " + last.cause());
     }
 
     private List<ExceptionRecord> recentExceptions() {

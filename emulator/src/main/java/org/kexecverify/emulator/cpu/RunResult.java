@@ -33,6 +33,8 @@ public sealed interface RunResult {
             FAULT_LOOP,
             /** A branch to itself ({@code b .}), e.g. an invalid-vector stub. */
             SELF_LOOP,
+            /** A loop of several instructions that returns to the same state with no side effect (e.g. Linux's invalid vectors). */
+            SPIN,
             /** WFI with no interrupt source modelled. */
             WAIT_FOR_INTERRUPT,
             /** The step budget ran out first. */

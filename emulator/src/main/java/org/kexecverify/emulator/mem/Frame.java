@@ -21,6 +21,8 @@ public final class Frame {
     public long[] dData;
     /** D-cache line states. */
     public byte[] dState;
+    /** Where each valid D-cache line sits: level index (0 = L1) times 32 plus its way. */
+    public byte[] dWhere;
     /** I-cache instruction words for this page's lines, allocated on first cacheable fetch. */
     public int[] iWords;
     /** Bit i set: I-cache line i valid. */

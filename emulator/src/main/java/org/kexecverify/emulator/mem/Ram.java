@@ -21,9 +21,13 @@ import org.kexecverify.model.mem.RamRange;
  *   non-cacheable fetch --------------------------------------------------------------------> RAM
  * </pre>
  *
- * The D-cache has unbounded capacity and never evicts on its own (the adversarial choice: a dirty line stays
- * dirty until cleaned), and it is the point of unification and coherency in one: DC CVAU behaves as CVAC.
- * Accesses outside the RAM ranges raise {@link NoRam}.
+ * The D-cache has the sets and ways of a {@link CacheGeometry} (default {@link CacheGeometry#DEFAULT}: L1 + L2). A
+ * line sits at one level at a time: it is allocated into L1, a capacity eviction moves it to the next level, and the
+ * last level writes a dirty victim back to RAM. Nothing is evicted except by capacity (the adversarial choice: a
+ * dirty line stays dirty until cleaned or pushed out). Maintenance by VA (DC CIVAC, CVAC, IVAC) acts on the line at
+ * whatever level it sits, to the PoC; maintenance by set/way ({@link #setWay}) acts on one slot of one level, and
+ * cleaning a level that is not the last only moves the dirty data one level out. The PoU is the PoC here: DC CVAU
+ * behaves as CVAC. Accesses outside the RAM ranges raise {@link NoRam}.
  *
  * <p>RAM is the models' {@link PhysicalMemory}: each frame's data array is the memory's own page array, so
  * the models' walk and anyone reading the memory after a run see exactly what reached RAM (not what sits
@@ -40,9 +44,32 @@ public final class Ram {
     private long prevPfn = -1;
     /** Incremented on every RAM write that lands on a page with decoded instructions. */
     private long codeWrites;
+    private final CacheGeometry geometry;
+    /** Per data level: the PA of the line in each slot (set * ways + way), or -1. */
+    private final long[][] slots;
+    /** Per data level and set: the next victim way (round robin). */
+    private final int[][] victim;
 
     public Ram(PhysicalMemory pm) {
+        this(pm, CacheGeometry.DEFAULT);
+    }
+
+    public Ram(PhysicalMemory pm, CacheGeometry geometry) {
         this.pm = pm;
+        this.geometry = geometry;
+        int n = geometry.levels();
+        slots = new long[n][];
+        victim = new int[n][];
+        for (int i = 0; i < n; i++) {
+            CacheGeometry.Level l = geometry.data().get(i);
+            slots[i] = new long[l.lines()];
+            Arrays.fill(slots[i], -1L);
+            victim[i] = new int[l.sets()];
+        }
+    }
+
+    public CacheGeometry geometry() {
+        return geometry;
     }
 
     /** RAM of {@code size} bytes at {@code base}, in a fresh physical memory. */
@@ -205,14 +232,164 @@ public final class Ram {
     /** Makes line {@code line} of {@code f} valid in the D-cache (filling it from RAM if it was invalid). */
     public void dFill(Frame f, int line) {
         if (f.dState == null) {
-            f.dState = new byte[Frame.LINES];
-            f.dData = new long[512];
+            allocateLines(f);
         }
         if (f.dState[line] == Frame.INVALID) {
+            place(0, f, line, true);
             System.arraycopy(f.data, line * 8, f.dData, line * 8, 8);
             f.dState[line] = Frame.CLEAN;
             f.validLines++;
         }
+    }
+
+    private static void allocateLines(Frame f) {
+        f.dState = new byte[Frame.LINES];
+        f.dData = new long[512];
+        f.dWhere = new byte[Frame.LINES];
+    }
+
+    /**
+     * Puts line {@code line} of {@code f} into a way of its set at {@code level}; a full set gives up its round-robin
+     * victim (moved one level out, or written back from the last level) when {@code evict}, else nothing is placed.
+     */
+    private boolean place(int level, Frame f, int line, boolean evict) {
+        CacheGeometry.Level g = geometry.data().get(level);
+        long pa = f.pa() + ((long) line << CacheGeometry.LINE_SHIFT);
+        int set = g.set(pa);
+        long[] s = slots[level];
+        int base = set * g.ways();
+        for (int w = 0; w < g.ways(); w++) {
+            if (s[base + w] == -1L) {
+                s[base + w] = pa;
+                f.dWhere[line] = (byte) (level << 5 | w);
+                return true;
+            }
+        }
+        if (!evict) return false;
+        int w = victim[level][set];
+        victim[level][set] = (w + 1) % g.ways();
+        long out = s[base + w];
+        s[base + w] = pa;
+        f.dWhere[line] = (byte) (level << 5 | w);
+        Frame vf = frames.get(out >>> 12);
+        int vl = (int) (out & 0xfff) >>> CacheGeometry.LINE_SHIFT;
+        if (level + 1 < geometry.levels()) {
+            place(level + 1, vf, vl, true);
+        } else {
+            writeBack(vf, vl);
+            drop(vf, vl);
+        }
+        return true;
+    }
+
+    private void writeBack(Frame f, int line) {
+        if (f.dState[line] == Frame.DIRTY) {
+            System.arraycopy(f.dData, line * 8, f.data, line * 8, 8);
+            f.dState[line] = Frame.CLEAN;
+            f.dirtyLines--;
+            dirtyTotal--;
+            touchedCode(f);
+        }
+    }
+
+    /** Marks a line invalid (its slot must already be free or reused). */
+    private void drop(Frame f, int line) {
+        if (f.dState[line] == Frame.DIRTY) {
+            f.dirtyLines--;
+            dirtyTotal--;
+        }
+        f.dState[line] = Frame.INVALID;
+        f.validLines--;
+    }
+
+    private void freeSlot(Frame f, int line) {
+        int where = f.dWhere[line];
+        int level = where >>> 5;
+        CacheGeometry.Level g = geometry.data().get(level);
+        int set = g.set(f.pa() + ((long) line << CacheGeometry.LINE_SHIFT));
+        slots[level][set * g.ways() + (where & 31)] = -1L;
+    }
+
+    /** The level (1 = L1) at which the line holding {@code pa} sits, or 0 if it is not in the D-cache. */
+    public int levelOf(long pa) {
+        Frame f = frames.get(pa >>> 12);
+        int line = (int) (pa & 0xfff) >>> CacheGeometry.LINE_SHIFT;
+        if (f == null || f.dState == null || f.dState[line] == Frame.INVALID) return 0;
+        return (f.dWhere[line] >>> 5) + 1;
+    }
+
+    /**
+     * DC CISW / CSW / ISW on one slot: {@code level} 0 = L1. Cleaning a dirty line at a level below the last moves it
+     * (still dirty) one level out; at the last level it is written back to RAM. Invalidating without cleaning loses a
+     * dirty line's data. A level or slot the geometry does not have is ignored.
+     */
+    public void setWay(int level, int set, int way, boolean clean, boolean invalidate) {
+        if (level < 0 || level >= geometry.levels()) return;
+        CacheGeometry.Level g = geometry.data().get(level);
+        if (set >= g.sets() || way >= g.ways()) return;
+        int idx = set * g.ways() + way;
+        long pa = slots[level][idx];
+        if (pa == -1L) return;
+        Frame f = frames.get(pa >>> 12);
+        int line = (int) (pa & 0xfff) >>> CacheGeometry.LINE_SHIFT;
+        boolean last = level + 1 == geometry.levels();
+        boolean dirty = f.dState[line] == Frame.DIRTY;
+        if (clean && dirty && !last) {
+            slots[level][idx] = -1L;
+            place(level + 1, f, line, true);
+            return;
+        }
+        if (clean) writeBack(f, line);
+        if (invalidate) {
+            slots[level][idx] = -1L;
+            drop(f, line);
+        }
+    }
+
+    /**
+     * DC CISW / CSW / ISW with operand {@code xt}: Level in [3:1], the set at bit 6 (log2 of the 64-byte line), the
+     * way in the top ceil(log2(ways)) bits of [31:0] (Arm ARM, "DC CISW").
+     */
+    public void setWayOp(long xt, boolean clean, boolean invalidate) {
+        int level = (int) (xt >>> 1) & 7;
+        if (level >= geometry.levels()) return;
+        CacheGeometry.Level g = geometry.data().get(level);
+        int a = 32 - Integer.numberOfLeadingZeros(g.ways() - 1);
+        int way = a == 0 ? 0 : (int) ((xt >>> (32 - a)) & ((1L << a) - 1));
+        int set = (int) (xt >>> CacheGeometry.LINE_SHIFT) & (g.sets() - 1);
+        setWay(level, set, way, clean, invalidate);
+    }
+
+    /**
+     * Initial state: the line holding {@code pa} is dirty in the D-cache with {@code words} (8 doublewords) while RAM
+     * keeps what it has. Placed at the first level with a free way in its set, evicting nothing; false if every
+     * level's set is full.
+     */
+    public boolean seedDirtyLine(long pa, long[] words) {
+        Frame f = frame(pa);
+        if (f.dState == null) allocateLines(f);
+        int line = (int) (pa & 0xfff) >>> CacheGeometry.LINE_SHIFT;
+        if (f.dState[line] != Frame.INVALID) return false;
+        boolean placed = false;
+        for (int level = 0; level < geometry.levels() && !placed; level++) placed = place(level, f, line, false);
+        if (!placed) return false;
+        System.arraycopy(words, 0, f.dData, line * 8, 8);
+        f.dState[line] = Frame.DIRTY;
+        f.validLines++;
+        f.dirtyLines++;
+        dirtyTotal++;
+        return true;
+    }
+
+    /** Dirty lines at each level (index 0 = L1). */
+    public int[] dirtyLinesPerLevel() {
+        int[] n = new int[geometry.levels()];
+        for (Frame f : frames.values()) {
+            if (f.dirtyLines > 0) {
+                for (int i = 0; i < Frame.LINES; i++) if (f.dState[i] == Frame.DIRTY) n[f.dWhere[i] >>> 5]++;
+            }
+        }
+        return n;
     }
 
     /** Cacheable 64-bit aligned load through the D-cache. */
@@ -287,12 +464,8 @@ public final class Ram {
     public void dClean(long pa) {
         Frame f = frame(pa);
         int line = (int) (pa & 0xfff) >>> 6;
-        if (f.dState != null && f.dState[line] == Frame.DIRTY) {
-            System.arraycopy(f.dData, line * 8, f.data, line * 8, 8);
-            f.dState[line] = Frame.CLEAN;
-            f.dirtyLines--;
-            dirtyTotal--;
-            touchedCode(f);
+        if (f.dState != null) {
+            writeBack(f, line);
         }
     }
 
@@ -307,12 +480,8 @@ public final class Ram {
         Frame f = frame(pa);
         int line = (int) (pa & 0xfff) >>> 6;
         if (f.dState != null && f.dState[line] != Frame.INVALID) {
-            if (f.dState[line] == Frame.DIRTY) {
-                f.dirtyLines--;
-                dirtyTotal--;
-            }
-            f.dState[line] = Frame.INVALID;
-            f.validLines--;
+            freeSlot(f, line);
+            drop(f, line);
         }
     }
 
@@ -366,6 +535,24 @@ public final class Ram {
             f.iValid |= 1L << line;
         }
         return f.iWords[off >>> 2];
+    }
+
+    /**
+     * Initial state: every I-cache line of the page holding {@code pa} is valid with what RAM holds now (code an
+     * earlier program executed there); once the page is rewritten those lines are stale until IC IALLU / IVAU.
+     */
+    public void seedInstructionLines(long pa) {
+        Frame f = frame(pa);
+        if (f.iWords == null) {
+            f.iWords = new int[1024];
+            icacheFrames.add(f);
+        }
+        for (int i = 0; i < 512; i++) {
+            f.iWords[2 * i] = (int) f.data[i];
+            f.iWords[2 * i + 1] = (int) (f.data[i] >>> 32);
+        }
+        f.iValid = -1L;
+        f.icDecoded = null;
     }
 
     /** IC IALLU: invalidates every I-cache line (and the decoded copies of them). */

@@ -7,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 import org.kexecverify.emulator.asm.Assembler;
 import org.kexecverify.emulator.asm.Assembly;
+import org.kexecverify.model.program.DesignCode;
+import org.kexecverify.model.program.KimageOffsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The A64 programs shipped with the emulator ({@code designs/*.S}, GNU as syntax, so the same
@@ -26,7 +30,7 @@ public enum Program {
     UPSTREAM_V5_16_KIMAGE_AFTER_COPY("relocate_kernel_v5_16_kimage_after_copy.S", "arm64_relocate_new_kernel"),
     /** The v13 (2021) ThunderX2 hang: DC IVAC instead of DC CIVAC after the cacheable copy (scenario option dcache_op: ivac). */
     UPSTREAM_V5_16_DC_IVAC("relocate_kernel_v5_16_dc_ivac.S", "arm64_relocate_new_kernel"),
-    /** trans_pgd_stub_vectors: all invalid (b .) except the 64-bit EL1 synchronous entry. */
+    /** trans_pgd_stub_vectors: all invalid (spinning through the previous entry's padding) except the 64-bit EL1 synchronous entry. */
     STUB_VECTORS("trans_pgd_stub_vectors.S", "trans_pgd_stub_vectors");
 
     private final String file;
@@ -56,6 +60,35 @@ public enum Program {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * This project .S as {@link DesignCode}: assembled by the in-project assembler at 0, the entry symbol's Blob the
+     * whole file, the struct kimage offsets its {@code .equ KIMAGE_*} constants, and {@link #STUB_VECTORS} as the EL2
+     * vector table. (Scenarios name the same files in their {@code code:} section, assembled by GNU as.)
+     *
+     * @throws IllegalStateException for a program that takes no struct (MMU_OFF_2018 passes head, start and dtb in
+     *                               registers) or for the vector table itself
+     */
+    public DesignCode designCode() {
+        if (this == STUB_VECTORS) throw new IllegalStateException(file + " is a vector table, not relocation code");
+        Assembly a = assemble(0);
+        Map<String, Long> offsets = new HashMap<>();
+        for (Map.Entry<String, Long> e : a.symbols().entrySet()) {
+            if (e.getKey().startsWith("KIMAGE_")) offsets.put(e.getKey(), e.getValue());
+        }
+        KimageOffsets off;
+        try {
+            off = KimageOffsets.of(offsets);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(file + " states no struct offsets (" + e.getMessage() + ")", e);
+        }
+        Assembly v = STUB_VECTORS.assemble(0);
+        String origin = "project " + file + " (in-project assembler)";
+        return new DesignCode(origin, "project", entry, STUB_VECTORS.entry, off, Map.of(
+                entry, new DesignCode.Blob(entry, a.code(), (int) a.symbol(entry), "emulator/src/main/asm/" + file, 0),
+                STUB_VECTORS.entry, new DesignCode.Blob(STUB_VECTORS.entry, v.code(), (int) v.symbol(STUB_VECTORS.entry),
+                        "emulator/src/main/asm/" + STUB_VECTORS.file, 0)));
     }
 
     /** Assembles the program so that it starts at {@code base}. */

@@ -1,21 +1,27 @@
 package org.kexecverify.emulator.scenario;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-import org.kexecverify.emulator.asm.Assembly;
+import org.kexecverify.emulator.cpu.ExceptionRecord;
 import org.kexecverify.emulator.cpu.Machine;
 import org.kexecverify.emulator.cpu.ReadAfterStore;
 import org.kexecverify.emulator.cpu.RunResult;
 import org.kexecverify.emulator.cpu.TraceSink;
-import org.kexecverify.model.a64.SysRegId;
+import org.kexecverify.emulator.mem.CacheGeometry;
 import org.kexecverify.emulator.mem.Ram;
-import org.kexecverify.emulator.programs.Program;
+import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.model.kimage.KimageList;
 import org.kexecverify.model.mem.PhysicalMemory;
 import org.kexecverify.model.plan.Phase;
 import org.kexecverify.model.plan.PhysRegion;
 import org.kexecverify.model.plan.RelocationPlan;
+import org.kexecverify.model.program.DesignCode;
+import org.kexecverify.model.program.KimageOffsets;
+import org.kexecverify.model.program.ProgramCode;
 import org.kexecverify.model.reg.Layouts;
 import org.kexecverify.model.reg.SysReg;
 import org.kexecverify.model.regime.Regime;
@@ -23,33 +29,72 @@ import org.kexecverify.model.scenario.KimageStruct;
 import org.kexecverify.model.walk.TranslationRegs;
 
 /**
- * Runs a scenario's relocation on the emulator: the plan's memory (tables, entry list, kimage, segments) is the
- * machine's RAM, the design's A64 program is copied into the plan's relocation-code page, the stub vectors into
- * the vector pages, and the registers are those the kernel leaves at the branch to the relocation code.
+ * Runs a scenario's relocation on the emulator with the scenario's own machine code ({@code plan.scenario().code()}):
+ * the plan's memory (tables, entry list, struct kimage, segments) is the machine's RAM, the code is placed where the
+ * kernel places it, and the registers are those the kernel leaves at the branch into it. Nothing here reads a
+ * builder, design or scenario name: how the code is entered follows from the plan's shape.
  *
  * <pre>
- *   rfc-v2-trans-table : EL2, MMU off, x0 = kern_reloc_arg {head, entry, dtb, trans_table}; the program
- *                        derives TCR_EL2 from TCR_EL1 (= the scenario's TCR_EL2 &amp; TCR_EL2_MASK) and
- *                        MAIR_EL2 from MAIR_EL1, and writes SCTLR_EL2 = 0x30e5183f
- *   upstream-trans-pgd : EL1 (or EL2&amp;0), MMU on, TTBR0 = idmap, TTBR1 = linear-map copy, x0 = kimage VA;
- *                        nVHE: VBAR_EL2 = the vector copy (HVC_SET_VECTORS done);
- *                        kimage_reads: after_copy runs the pre-eb3d8ea3e1f0 shape (entry, EL2 vectors and dtb
- *                        loaded from struct kimage after the copy loop)
+ *   code.entry()   (the whole .kexec_relocate.text, as machine_kexec_post_load memcpy()s it) -> CODE page;
+ *                  kern_reloc = CODE + entryOffset
+ *   code.vectors() (trans_pgd_stub_vectors, 2 KiB)  -> every VECTORS page (trans_pgd_copy_el2_vectors)
+ *                  no VECTORS page, VBAR_EL2 in RAM -> there (the running kernel's own EL2 vectors)
+ *   struct kimage  values from the plan, laid out at code.offsets() (that build's asm-offsets)
+ *
+ *   plan has an ARGUMENTS page (kern_reloc_arg designs, entered through cpu_soft_restart):
+ *       boot EL, that EL's MMU off, x0 = PA of the argument page, TCR_EL1/MAIR_EL1 as the kernel had them
+ *   otherwise (struct kimage designs, entered from machine_kexec with the MMU on), by the first phase's regime:
+ *       EL1&0  EL1, SCTLR/TCR/MAIR/TTBR0 (idmap)/TTBR1/VBAR_EL1 of the phase; an EL2 phase after it sets the EL2
+ *              registers (nVHE: VBAR_EL2 = the vector copy, HVC_SET_VECTORS done, EL2 MMU as booted)
+ *       EL2&0  EL2 with HCR_EL2.{E2H,TGE} = 1 (VHE): the phase's values in SCTLR/TCR/MAIR/TTBR0/TTBR1/VBAR_EL2
+ *       EL2    EL2 with the phase's registers
+ *       x0 = linear-map VA of struct kimage (PA - kimage->arch.phys_offset)
+ *
+ *   initial caches (unless told otherwise): I-cache lines over every destination page holding what was there
+ *   (stale once the copy rewrites it), dirty D-cache lines over sources (kexec_load's copy_from_user left the
+ *   segment in the cache; 6.1 cleans nothing before relocating) and over destinations (the old kernel's data),
+ *   as many as the cache geometry holds
  * </pre>
  *
- * The run ends at {@code kimage->start}; the outcome lists destination pages whose RAM contents differ from
- * what their sources held, and D-cache lines still dirty over destinations.
+ * The run ends at {@code kimage->start}; the outcome lists destination pages whose RAM contents differ from what
+ * their sources held, D-cache lines still dirty over destinations, and stale I-cache lines.
  */
 public final class ScenarioRun {
-    private static final long RFC_TCR_EL2_MASK = 0xff3fL; // TCR_EL2_MASK of the RFC's relocate_kernel.S (TG0|SH0|ORGN0|IRGN0|T0SZ)
+    /** HCR_EL2 of a VHE kernel: E2H (34), TGE (27), RW (31). */
+    public static final long HCR_EL2_VHE = 0x4_8800_0000L;
+    private static final long OLD_KERNEL_DATA = 0x6f6c_645f_6b65_726eL; // "old_kern"
+    private static final long STALE_RAM = 0x7374_616c_6552_414dL;      // "staleRAM"
+
+    /** What the caches hold when the relocation code starts. */
+    public record InitialCaches(boolean staleInstructionsOverDestinations, boolean dirtyOverSources, boolean dirtyOverDestinations) {
+        /** The adversarial state the architecture permits at the branch into the relocation code. */
+        public static final InitialCaches ADVERSARIAL = new InitialCaches(true, true, true);
+        /** Nothing cached: what the emulator assumed before. */
+        public static final InitialCaches EMPTY = new InitialCaches(false, false, false);
+    }
+
+    /** How a run is set up beyond the plan. */
+    public record Options(CacheGeometry geometry, InitialCaches caches) {
+        public static final Options DEFAULT = new Options(CacheGeometry.DEFAULT, InitialCaches.ADVERSARIAL);
+
+        public Options withGeometry(CacheGeometry g) {
+            return new Options(g, caches);
+        }
+
+        public Options withCaches(InitialCaches c) {
+            return new Options(geometry, c);
+        }
+    }
 
     private final RelocationPlan plan;
-    private final Program program;
+    private final DesignCode code;
     private final Machine machine;
-    private final Assembly code;
+    private final long codePa;
     private final long entry;
-    private final List<long[]> expected = new ArrayList<>(); // {destination, source page words at start...}
+    private final List<long[]> expected = new ArrayList<>(); // {destination, source page words ...}
     private final List<String> notes = new ArrayList<>();
+    private final List<long[]> vectorCopies = new ArrayList<>(); // {pa}
+    private long structPa;
 
     /** What a run showed. */
     public record Outcome(RunResult result, List<Long> mismatchedDestinations, List<Long> dirtyDestinationLines, int staleInstructionLines,
@@ -62,17 +107,17 @@ public final class ScenarioRun {
 
         /**
          * Whether what the run did breaks {@code o}: a hang or an unplanned exception breaks the execution
-         * obligations, a data abort breaks DATA_ACCESSIBLE, a read of a page the run had overwritten or a
-         * destination that differs from its source breaks NO_CLOBBER, and wrong or dirty destinations (or a hang
-         * before the hand-off) break COHERENT_HANDOFF.
+         * obligations, a data abort breaks DATA_ACCESSIBLE, a read of a page the run had overwritten breaks
+         * NO_CLOBBER, and wrong or dirty destinations, stale I-cache lines (or a hang before the hand-off) break
+         * COHERENT_HANDOFF.
          */
         public boolean violates(org.kexecverify.model.verdict.Obligation o) {
             boolean hang = result instanceof RunResult.Hang;
-            List<org.kexecverify.emulator.cpu.ExceptionRecord> ex = result instanceof RunResult.Completed c ? c.exceptions()
+            List<ExceptionRecord> ex = result instanceof RunResult.Completed c ? c.exceptions()
                     : result instanceof RunResult.Hang h ? h.loop() : List.of();
             boolean unplanned = ex.stream().anyMatch(e -> e.ec() != 0x16);
             boolean dataAbort = ex.stream().anyMatch(e -> e.ec() == 0x24 || e.ec() == 0x25);
-            boolean badData = !mismatchedDestinations.isEmpty() || !dirtyDestinationLines.isEmpty();
+            boolean badData = !mismatchedDestinations.isEmpty() || !dirtyDestinationLines.isEmpty() || staleInstructionLines != 0;
             return switch (o) {
                 case DATA_ACCESSIBLE -> dataAbort || hang;
                 case NO_CLOBBER -> clobber != null;
@@ -95,13 +140,19 @@ public final class ScenarioRun {
                     mismatchedDestinations.size(), dirtyDestinationLines.size(), staleInstructionLines);
         }
 
-        /** Reached the new image with every destination page in RAM as its source was, nothing dirty over it. */
+        /** Reached the new image with every destination page in RAM as its source was, nothing dirty or stale over it. */
         public boolean clean() {
-            return result instanceof RunResult.Completed && mismatchedDestinations.isEmpty() && dirtyDestinationLines.isEmpty();
+            return result instanceof RunResult.Completed && mismatchedDestinations.isEmpty() && dirtyDestinationLines.isEmpty()
+                    && staleInstructionLines == 0;
+        }
+
+        @Override
+        public String toString() {
+            return summary() + (notes.isEmpty() ? "" : "\n  " + String.join("\n  ", notes));
         }
     }
 
-    /** Thrown when the scenario's table builder has no emulator program. */
+    /** The plan cannot run on the emulator: no code, or a layout the emulator does not model. The message says why. */
     public static final class Unsupported extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -110,11 +161,11 @@ public final class ScenarioRun {
         }
     }
 
-    private ScenarioRun(RelocationPlan plan, Program program, Machine machine, Assembly code, long entry) {
+    private ScenarioRun(RelocationPlan plan, DesignCode code, Machine machine, long codePa, long entry) {
         this.plan = plan;
-        this.program = program;
-        this.machine = machine;
         this.code = code;
+        this.machine = machine;
+        this.codePa = codePa;
         this.entry = entry;
     }
 
@@ -122,113 +173,164 @@ public final class ScenarioRun {
         return machine;
     }
 
-    /** The A64 program this run executes. */
-    public Program program() {
-        return program;
-    }
-
-    public Assembly code() {
+    /** The machine code this run executes. */
+    public DesignCode code() {
         return code;
     }
 
+    /** PA the entry Blob (its whole section) was copied to. */
+    public long codeBase() {
+        return codePa;
+    }
+
+    /** kern_reloc: the PA execution starts at. */
+    public long kernReloc() {
+        return codePa + code.entry().entryOffset();
+    }
+
+    /** PA of the struct the code's x0 points at (struct kimage, or the argument page of a kern_reloc_arg design). */
+    public long structPa() {
+        return structPa;
+    }
+
+    /** The new image's entry (kimage->start), where the run stops. */
     public long entry() {
         return entry;
     }
 
-    /** Prepares a run of {@code plan}; the plan's memory becomes the machine's RAM (it is changed by the run). */
+    public RelocationPlan plan() {
+        return plan;
+    }
+
+    /** Prepares a run of {@code plan} with the default options (Cortex-A57/A72-like caches, adversarial initial state). */
     public static ScenarioRun prepare(RelocationPlan plan) throws Unsupported {
-        return prepare(plan, program(plan));
+        return prepare(plan, Options.DEFAULT);
     }
 
-    /** The A64 program of the plan's design (and, for upstream-trans-pgd, of its kimage_reads option). */
-    public static Program program(RelocationPlan plan) throws Unsupported {
-        Program program = switch (plan.design()) {
-            case "rfc-v2-trans-table" -> Program.RFC_V2_EL2;
-            case "upstream-trans-pgd" -> upstreamProgram(plan);
-            default -> throw new Unsupported("design '" + plan.design() + "' has no A64 program in the emulator (rfc-v2-trans-table and upstream-trans-pgd do)");
-        };
-        if (program == Program.RFC_V2_EL2 && plan.kimageReadAfterCopy()) {
-            throw new Unsupported("kimage_reads: after_copy has no RFC v2 program shape (the RFC passes kern_reloc_arg, not struct kimage)");
+    /** Prepares a run of {@code plan}; the plan's memory becomes the machine's RAM (it is changed by the run). */
+    public static ScenarioRun prepare(RelocationPlan plan, Options opt) throws Unsupported {
+        ProgramCode pc = plan.scenario().code();
+        if (!(pc instanceof ProgramCode.Resolved r)) {
+            throw new Unsupported("no machine code to run: " + pc.reason());
         }
-        return program;
-    }
-
-    private static Program upstreamProgram(RelocationPlan plan) throws Unsupported {
-        String op = plan.scenario().tables().option("dcache_op", "civac");
-        if (op.equals("ivac")) {
-            if (plan.kimageReadAfterCopy()) throw new Unsupported("dcache_op: ivac together with kimage_reads: after_copy has no program shape");
-            return Program.UPSTREAM_V5_16_DC_IVAC;
-        }
-        if (!op.equals("civac")) throw new Unsupported("dcache_op: " + op + " has no v5.16 program shape (civac and ivac do)");
-        return plan.kimageReadAfterCopy() ? Program.UPSTREAM_V5_16_KIMAGE_AFTER_COPY : Program.UPSTREAM_V5_16;
-    }
-
-    /** Prepares a run of {@code plan} with {@code program} (one of the relocation programs) in the relocation-code page. */
-    public static ScenarioRun prepare(RelocationPlan plan, Program program) throws Unsupported {
+        DesignCode code = r.code();
+        DesignCode.Blob blob = code.entry();
         PhysicalMemory pm = plan.memory();
         long codePa = region(plan, PhysRegion.Kind.CODE);
-        Assembly asm = program.assemble(codePa);
-        load(pm, codePa, asm.code());
-        for (PhysRegion v : plan.regions(PhysRegion.Kind.VECTORS)) {
-            load(pm, v.pa(), Program.STUB_VECTORS.assemble(v.pa()).code());
+        if (blob.size() > 4096 || (codePa & 0xfff) + blob.size() > 4096) {
+            throw new Unsupported(String.format("%s: %d bytes of relocation code do not fit the one control page at 0x%x (KEXEC_CONTROL_PAGE_SIZE 4096)",
+                    code.entrySymbol(), blob.size(), codePa));
         }
+        load(pm, codePa, blob.bytes(), 0, blob.size());
+        KimageOffsets off = code.offsets();
+
+        // ---- struct kimage as the plan has it (the builder's values), laid out at this build's offsets
         long kimage = plan.scenario().placement().kimage();
+        long head = pm.read64(kimage + KimageStruct.HEAD);
         long start = pm.read64(kimage + KimageStruct.START);
+        long dtb = pm.read64(kimage + KimageStruct.ARCH_DTB_MEM);
+        long el2Vectors = pm.read64(kimage + KimageStruct.ARCH_EL2_VECTORS);
+        long zeroPage = pm.read64(kimage + KimageStruct.ARCH_ZERO_PAGE);
+        long physOffset = pm.read64(kimage + KimageStruct.ARCH_PHYS_OFFSET);
         Phase first = plan.phases().get(0);
-        long vbar2 = plan.scenario().register(SysReg.VBAR_EL2, plan.scenario().placement().hypStubVectors());
-        if (plan.regions(PhysRegion.Kind.VECTORS).isEmpty() && vbar2 != 0 && pm.isRam(vbar2)) {
-            // the running kernel's __hyp_stub_vectors (2019 shape: b . at 0x200, el1_sync at 0x400)
-            load(pm, vbar2, Program.STUB_VECTORS.assemble(vbar2).code());
+        TranslationRegs regs = first.regs();
+        List<PhysRegion> args = plan.regions(PhysRegion.Kind.ARGUMENTS);
+        long structPa = args.isEmpty() ? kimage : args.get(0).pa();
+        if ((structPa & 0xfff) + off.size() > 4096) {
+            throw new Unsupported(String.format("struct kimage of %d bytes (KIMAGE_SIZE of %s) at 0x%x would straddle a page", off.size(),
+                    code.kernelVersion(), structPa));
         }
-        Machine m = new Machine(new Ram(pm));
-        ScenarioRun run = new ScenarioRun(plan, program, m, asm, start);
+        for (long o = 0; o < KimageStruct.ARCH_T0SZ + 8; o += 8) pm.write64(kimage + o, 0);
+        long t0sz = Layouts.of(SysReg.TCR_EL1, Regime.EL1_0).get("T0SZ", regs.tcr());
+        long[][] fields = {{off.head(), head}, {off.start(), start}, {off.dtbMem(), dtb}, {off.el2Vectors(), el2Vectors},
+            {off.ttbr0(), regs.ttbr0()}, {off.ttbr1(), regs.ttbr1()}, {off.zeroPage(), zeroPage}, {off.physOffset(), physOffset},
+            {off.kernReloc(), codePa + blob.entryOffset()}, {off.t0sz(), t0sz}};
+        for (long[] f : fields) pm.write64(structPa + f[0], f[1]);
+
+        // ---- the EL2 vectors
+        List<String> notes = new ArrayList<>();
+        List<long[]> vectorCopies = new ArrayList<>();
+        List<PhysRegion> vecs = plan.regions(PhysRegion.Kind.VECTORS);
+        DesignCode.Blob v = code.vectors().orElse(null);
+        if (!vecs.isEmpty() && v == null) {
+            throw new Unsupported("the plan copies EL2 vectors into a control page, but the code names no vector table (no vectors symbol)");
+        }
+        int vlen = v == null ? 0 : Math.min(0x800, v.size() - v.entryOffset());
+        for (PhysRegion p : vecs) {
+            load(pm, p.pa(), v.bytes(), v.entryOffset(), vlen);
+            vectorCopies.add(new long[] {p.pa()});
+        }
+        long vbar2 = plan.scenario().register(SysReg.VBAR_EL2, plan.scenario().placement().hypStubVectors());
+        if (vecs.isEmpty() && v != null && plan.scenario().regime() == Regime.EL2 && vbar2 != 0 && pm.isRam(vbar2)) {
+            load(pm, vbar2, v.bytes(), v.entryOffset(), vlen);
+            vectorCopies.add(new long[] {vbar2});
+            notes.add(String.format("%s stands for the running kernel's EL2 vectors at VBAR_EL2 = 0x%x (no vector copy in the plan)", v.name(), vbar2));
+        }
+
+        // ---- registers at the branch into the code
+        Machine m = new Machine(new Ram(pm, opt.geometry()));
+        m.setStopOnUnimplemented(true);
         m.setSysReg(SysRegId.ID_AA64MMFR0_EL1, plan.scenario().register(SysReg.ID_AA64MMFR0_EL1, TranslationRegs.MMFR0_48BIT));
-        m.setSysReg(SysRegId.HCR_EL2, plan.scenario().register(SysReg.HCR_EL2, Layouts.of(SysReg.HCR_EL2, Regime.EL2).encode(java.util.Map.of("RW", 1L))));
         m.setSysReg(SysRegId.SCTLR_EL1, Layouts.of(SysReg.SCTLR_EL1, Regime.EL1_0).res1Mask());
         m.setSysReg(SysRegId.SCTLR_EL2, Layouts.of(SysReg.SCTLR_EL2, Regime.EL2).res1Mask());
-        TranslationRegs regs = first.regs();
-        if (program == Program.RFC_V2_EL2) {
-            if (regs.regime() != Regime.EL2) {
-                throw new Unsupported("the RFC v2 program covers the EL2 (E2H=0) path only; the scenario boots in " + regs.regime().displayName());
-            }
-            long arg = region(plan, PhysRegion.Kind.ARGUMENTS);
-            pm.write64(arg, plan.list().head());
-            pm.write64(arg + 8, start);
-            pm.write64(arg + 16, pm.read64(kimage + KimageStruct.ARCH_DTB_MEM));
-            pm.write64(arg + 24, regs.ttbr0());
-            m.setSysReg(SysRegId.TCR_EL1, regs.tcr() & RFC_TCR_EL2_MASK);
-            m.setSysReg(SysRegId.MAIR_EL1, regs.mair());
-            m.setSysReg(SysRegId.VBAR_EL2, first.vbar());
-            m.setEl(2, true);
-            m.setX(0, arg);
-            run.notes.add(String.format("RFC v2 program derives TCR_EL2 from TCR_EL1 = 0x%x and PS from ID_AA64MMFR0_EL1; scenario TCR_EL2 = 0x%x",
-                    regs.tcr() & RFC_TCR_EL2_MASK, regs.tcr()));
+        long hcrDefault = regs.regime() == Regime.EL2_0 ? HCR_EL2_VHE : Layouts.of(SysReg.HCR_EL2, Regime.EL2).encode(Map.of("RW", 1L));
+        m.setSysReg(SysRegId.HCR_EL2, plan.scenario().register(SysReg.HCR_EL2, hcrDefault));
+        int el = regs.regime().el();
+        long x0;
+        if (!args.isEmpty()) {
+            // kern_reloc_arg: cpu_soft_restart turned the MMU off and branched to the code's PA
+            m.setSysReg(SysRegId.TCR_EL1, plan.scenario().register(SysReg.TCR_EL1, regs.tcr()));
+            m.setSysReg(SysRegId.MAIR_EL1, plan.scenario().register(SysReg.MAIR_EL1, regs.mair()));
+            m.setSysReg(el == 1 ? SysRegId.VBAR_EL1 : SysRegId.VBAR_EL2, first.vbar());
+            x0 = structPa;
+            notes.add(String.format("entered at EL%d with the MMU off, x0 = PA 0x%x of the argument page (%s)", el, structPa,
+                    args.get(0).name()));
         } else {
-            boolean el1 = regs.regime() == Regime.EL1_0;
-            if (el1) {
-                m.setSysReg(SysRegId.TCR_EL1, regs.tcr());
-                m.setSysReg(SysRegId.MAIR_EL1, regs.mair());
-                m.setSysReg(SysRegId.TTBR0_EL1, regs.ttbr0());
-                m.setSysReg(SysRegId.TTBR1_EL1, regs.ttbr1());
-                m.setSysReg(SysRegId.SCTLR_EL1, regs.sctlr());
-                m.setSysReg(SysRegId.VBAR_EL1, first.vbar());
-            } else {
-                throw new Unsupported("the v5.16 program runs at EL1; VHE (EL2&0) relocation is not wired to the emulator yet");
+            switch (regs.regime()) {
+                case EL1_0 -> {
+                    m.setSysReg(SysRegId.TCR_EL1, regs.tcr());
+                    m.setSysReg(SysRegId.MAIR_EL1, regs.mair());
+                    m.setSysReg(SysRegId.TTBR0_EL1, regs.ttbr0());
+                    m.setSysReg(SysRegId.TTBR1_EL1, regs.ttbr1());
+                    m.setSysReg(SysRegId.SCTLR_EL1, regs.sctlr());
+                    m.setSysReg(SysRegId.VBAR_EL1, first.vbar());
+                }
+                case EL2_0, EL2 -> {
+                    m.setSysReg(SysRegId.TCR_EL2, regs.tcr());
+                    m.setSysReg(SysRegId.MAIR_EL2, regs.mair());
+                    m.setSysReg(SysRegId.TTBR0_EL2, regs.ttbr0());
+                    m.setSysReg(SysRegId.TTBR1_EL2, regs.regime() == Regime.EL2_0 ? regs.ttbr1() : 0);
+                    m.setSysReg(SysRegId.SCTLR_EL2, regs.sctlr());
+                    m.setSysReg(SysRegId.VBAR_EL2, first.vbar());
+                }
+                default -> throw new Unsupported("the emulator does not run relocation code in the " + regs.regime().displayName() + " regime");
             }
-            if (plan.phases().size() > 1) {
-                TranslationRegs el2 = plan.phases().get(1).regs();
-                m.setSysReg(SysRegId.SCTLR_EL2, el2.sctlr());
-                m.setSysReg(SysRegId.TCR_EL2, el2.tcr());
-                m.setSysReg(SysRegId.MAIR_EL2, el2.mair());
-                m.setSysReg(SysRegId.TTBR0_EL2, el2.ttbr0());
-                m.setSysReg(SysRegId.VBAR_EL2, plan.phases().get(1).vbar());
+            if (regs.regime() == Regime.EL1_0) {
+                for (Phase p : plan.phases().subList(1, plan.phases().size())) {
+                    if (p.regs().regime() != Regime.EL2) continue;
+                    TranslationRegs e2 = p.regs();
+                    m.setSysReg(SysRegId.SCTLR_EL2, e2.sctlr());
+                    m.setSysReg(SysRegId.TCR_EL2, e2.tcr());
+                    m.setSysReg(SysRegId.MAIR_EL2, e2.mair());
+                    m.setSysReg(SysRegId.TTBR0_EL2, e2.ttbr0());
+                    m.setSysReg(SysRegId.VBAR_EL2, p.vbar());
+                    break;
+                }
             }
-            long physOffset = pm.read64(kimage + KimageStruct.ARCH_PHYS_OFFSET);
-            m.setEl(1, true);
-            m.setX(0, kimage - physOffset);
+            x0 = regs.mmuOn() && regs.regime().hasTwoRanges() ? structPa - physOffset : structPa;
+            notes.add(String.format("entered at EL%d (%s) with the MMU %s, x0 = 0x%x (struct kimage at PA 0x%x)", el, regs.regime().displayName(),
+                    regs.mmuOn() ? "on" : "off", x0, structPa));
         }
-        m.setPc(asm.symbol(program.entry()));
+        m.setEl(el, true);
+        m.setX(0, x0);
+        ScenarioRun run = new ScenarioRun(plan, code, m, codePa, start);
+        run.structPa = structPa;
+        run.notes.addAll(notes);
+        run.vectorCopies.addAll(vectorCopies);
+        m.setPc(run.kernReloc());
         m.setStopAddresses(start);
+
+        // ---- what each destination must hold at the hand-off (the coherent view of its source now)
         for (KimageList.Copy c : plan.list().copies()) {
             long[] e = new long[513];
             e[0] = c.destination();
@@ -238,12 +340,56 @@ public final class ScenarioRun {
                 src = pm.pageForWrite(c.source() >>> 12);
                 for (int i = 0; i < 512; i++) src[i] = (c.source() + 8L * i) ^ 0x6b65_7865_6300_0000L;
             }
-            if (src != null) {
-                System.arraycopy(src, 0, e, 1, 512);
-            }
+            System.arraycopy(src, 0, e, 1, 512);
             run.expected.add(e);
         }
+        run.seedCaches(opt);
         return run;
+    }
+
+    /** The initial micro-architectural state {@code opt} asks for (see the class comment). */
+    private void seedCaches(Options opt) {
+        Ram ram = machine.ram();
+        PhysicalMemory pm = ram.physical();
+        InitialCaches ic = opt.caches();
+        int stale = 0;
+        if (ic.staleInstructionsOverDestinations()) {
+            Set<Long> seen = new HashSet<>();
+            for (long[] e : expected) {
+                if (seen.add(e[0])) {
+                    ram.seedInstructionLines(e[0]);
+                    stale += 64;
+                }
+            }
+        }
+        int dirtySrc = 0;
+        int dirtyDst = 0;
+        if (ic.dirtyOverSources() || ic.dirtyOverDestinations()) {
+            long[] words = new long[8];
+            List<KimageList.Copy> copies = plan.list().copies();
+            int capacity = 0;
+            for (CacheGeometry.Level l : opt.geometry().data()) capacity += l.lines();
+            for (int k = 0; k < copies.size() && dirtySrc + dirtyDst < capacity; k++) {
+                KimageList.Copy c = copies.get(k);
+                for (int line = 0; line < 64; line++) {
+                    if (ic.dirtyOverSources() && c.source() != c.destination()) {
+                        long pa = c.source() + 64L * line;
+                        System.arraycopy(expected.get(k), 1 + 8 * line, words, 0, 8);
+                        if (ram.seedDirtyLine(pa, words)) {
+                            dirtySrc++;
+                            for (int i = 0; i < 8; i++) pm.write64(pa + 8L * i, words[i] ^ STALE_RAM);
+                        }
+                    }
+                    if (ic.dirtyOverDestinations()) {
+                        long pa = c.destination() + 64L * line;
+                        for (int i = 0; i < 8; i++) words[i] = pm.read64(pa + 8L * i) ^ OLD_KERNEL_DATA;
+                        if (ram.seedDirtyLine(pa, words)) dirtyDst++;
+                    }
+                }
+            }
+        }
+        notes.add(String.format("caches: %s; at entry %d I-cache line(s) over destinations hold their old contents, %d dirty D-cache line(s) "
+                + "hold source data not yet in RAM, %d dirty line(s) hold the old kernel's data over destinations", opt.geometry(), stale, dirtySrc, dirtyDst));
     }
 
     private static long region(RelocationPlan plan, PhysRegion.Kind kind) throws Unsupported {
@@ -254,9 +400,9 @@ public final class ScenarioRun {
         return r.get(0).pa();
     }
 
-    private static void load(PhysicalMemory pm, long pa, byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            pm.write8(pa + i, bytes[i]);
+    private static void load(PhysicalMemory pm, long pa, byte[] bytes, int from, int len) {
+        for (int i = 0; i < len; i++) {
+            pm.write8(pa + i, bytes[from + i]);
         }
     }
 
@@ -270,6 +416,26 @@ public final class ScenarioRun {
         return true;
     }
 
+    /**
+     * Where {@code pa} lies in the code that ran, as {@code symbol+0xoff}: in the entry Blob (offsets from the entry
+     * symbol), in a copy of the vector table, or {@code UNKNOWN}.
+     */
+    public String where(long pa) {
+        DesignCode.Blob b = code.entry();
+        if (Long.compareUnsigned(pa, codePa) >= 0 && Long.compareUnsigned(pa, codePa + b.size()) < 0) {
+            long o = pa - codePa - b.entryOffset();
+            return code.entrySymbol() + (o == 0 ? "" : o > 0 ? String.format("+0x%x", o) : String.format("-0x%x", -o));
+        }
+        if (code.vectorsSymbol() != null) {
+            for (long[] v : vectorCopies) {
+                if (Long.compareUnsigned(pa, v[0]) >= 0 && Long.compareUnsigned(pa, v[0] + 0x800) < 0) {
+                    return String.format("%s+0x%x", code.vectorsSymbol(), pa - v[0]);
+                }
+            }
+        }
+        return "UNKNOWN";
+    }
+
     public void trace(TraceSink sink) {
         machine.setTrace(sink);
     }
@@ -277,41 +443,44 @@ public final class ScenarioRun {
     /** Runs to the new image's entry, a hang, or {@code budget} steps, and checks the destinations. */
     public Outcome run(long budget) {
         RunResult r = machine.run(budget);
+        if (r instanceof RunResult.Stopped s && s.reason().contains("does not implement")) {
+            r = new RunResult.Stopped(String.format("%s (%s, %s): %s", where(s.pc()), code.kernelVersion(), code.entry().file(), s.reason()),
+                    s.pc(), s.el(), s.steps());
+        }
         PhysicalMemory pm = machine.ram().physical();
         List<Long> bad = new ArrayList<>();
         List<Long> dirty = new ArrayList<>();
+        List<String> all = new ArrayList<>(notes);
+        int stale = 0;
         if (r instanceof RunResult.Completed) {
+            Set<Long> dests = new HashSet<>();
             for (long[] e : expected) {
+                dests.add(e[0]);
                 if (!samePage(pm, e[0], e)) {
                     bad.add(e[0]);
                 }
             }
-            long[] lines = machine.ram().dirtyLines();
-            java.util.Set<Long> dests = new java.util.HashSet<>();
-            for (long[] e : expected) {
-                dests.add(e[0]);
-            }
-            for (long l : lines) {
+            for (long l : machine.ram().dirtyLines()) {
                 if (dests.contains(l & -4096L) && machine.ram().lineDiffersFromRam(l)) {
                     dirty.add(l);
                 }
             }
+            if (!dirty.isEmpty()) {
+                int[] perLevel = new int[machine.ram().geometry().levels()];
+                for (long l : dirty) perLevel[machine.ram().levelOf(l) - 1]++;
+                StringBuilder b = new StringBuilder("dirty D-cache lines over destinations at the hand-off, by level:");
+                for (int i = 0; i < perLevel.length; i++) b.append(" L").append(i + 1).append(' ').append(perLevel[i]);
+                all.add(b.toString());
+            }
+            stale = machine.ram().staleInstructionLines();
         }
-        List<String> all = new ArrayList<>(notes);
-        if (program == Program.UPSTREAM_V5_16_KIMAGE_AFTER_COPY) {
-            long kimage = plan.scenario().placement().kimage();
-            for (long[] e : expected) {
-                if (e[0] == (kimage & -4096L)) {
-                    int w = (int) ((kimage + KimageStruct.START) & 0xfff) >>> 3;
-                    all.add(String.format("struct kimage at PA 0x%x lies in destination page 0x%x: after the copy loop kimage->start reads "
-                            + "0x%x from the copied segment (it was 0x%x)", kimage, e[0], e[w + 1], entry));
-                }
+        long kimage = plan.scenario().placement().kimage();
+        for (long[] e : expected) {
+            if (e[0] == (kimage & -4096L)) {
+                all.add(String.format("struct kimage at PA 0x%x lies in destination page 0x%x: code that reads it after the copy reads the "
+                        + "copied segment", kimage, e[0]));
             }
         }
-        return new Outcome(r, bad, dirty, machine.ram().staleInstructionLines(), machine.readAfterStore(), all);
-    }
-
-    public RelocationPlan plan() {
-        return plan;
+        return new Outcome(r, bad, dirty, stale, machine.readAfterStore(), all);
     }
 }

@@ -31,7 +31,7 @@ class KimageClobberedDuringRelocationTest {
     @Test
     void theFixedShapeOnTheSameLayoutReachesTheNewKernel() throws Exception {
         // same layout, fixed program: every kimage field loaded before the first copy
-        ScenarioRun fixed = ScenarioRun.prepare(ScenarioRunTest.plan("upstream-el2-kimage-after-copy"), Program.UPSTREAM_V5_16);
+        ScenarioRun fixed = ScenarioRun.prepare(ScenarioRunTest.plan("upstream-el2-kimage-after-copy", Program.UPSTREAM_V5_16));
         ScenarioRun.Outcome o = fixed.run(200_000_000);
         assertInstanceOf(RunResult.Completed.class, o.result(), () -> o.summary() + "\n" + fixed.machine().exceptions());
         assertTrue(o.clean(), o::summary);

@@ -209,6 +209,14 @@ public final class Decoder {
             }
             return insn(Op.CSEL, w, rd, rn, rm, sf, bits(w, 15, 12), bits(w, 30, 30) << 1 | bits(w, 10, 10), 0, 0);
         }
+        if ((w & 0x7fff0000) == 0x5ac00000) {
+            // data processing, one source: RBIT, REV16, REV32/REV, CLZ, CLS (opcode2 = 0)
+            int opcode = bits(w, 15, 10);
+            if (opcode > 5 || (!sf && opcode == 3)) {
+                return Insn.undefined(w);
+            }
+            return insn(Op.DP1, w, rd, rn, 0, sf, opcode, 0, 0, 0);
+        }
         if ((w & 0x5fe00000) == 0x1ac00000) {
             int opcode = bits(w, 15, 10);
             if (opcode >= 8 && opcode <= 11) {

@@ -67,12 +67,14 @@ public final class Op {
     public static final int SVC = 59;
     public static final int SMC = 60;
     public static final int BRK = 61;
+    /** Data processing, one source: aux = opcode (0 RBIT, 1 REV16, 2 REV32 / REV (W), 3 REV (X), 4 CLZ, 5 CLS). */
+    public static final int DP1 = 62;
 
     private static final String[] NAMES = {"undefined", "nop/hint", "wfi", "movz", "movn", "movk", "add", "adds", "sub", "subs",
         "add", "adds", "sub", "subs", "add", "adds", "sub", "subs", "and", "orr", "eor", "ands", "logical", "sbfm", "bfm",
         "ubfm", "extr", "shiftv", "udiv", "sdiv", "csel", "adr", "adrp", "b", "bl", "b.cond", "cbz", "cbnz", "tbz", "tbnz",
         "br", "blr", "ret", "eret", "ldr/str", "ldr/str (pre)", "ldr/str (post)", "ldur/stur", "ldr/str (reg)", "ldr (literal)",
-        "ldp/stp", "mrs", "msr", "msr (imm)", "sys", "dsb", "dmb", "isb", "hvc", "svc", "smc", "brk"};
+        "ldp/stp", "mrs", "msr", "msr (imm)", "sys", "dsb", "dmb", "isb", "hvc", "svc", "smc", "brk", "rbit/rev/clz/cls"};
 
     public static String name(int op) {
         return op >= 0 && op < NAMES.length ? NAMES[op] : "op" + op;

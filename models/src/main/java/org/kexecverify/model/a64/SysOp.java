@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The SYS-space maintenance operations the emulator executes: TLB invalidation, data-cache and
- * instruction-cache maintenance by VA (and the whole-cache instruction invalidation), with their
+ * instruction-cache maintenance by VA (and the whole-cache instruction invalidation), data-cache maintenance
+ * by set/way, with their
  * (op1, CRn, CRm, op2) encodings (op0 = 1).
  */
 public enum SysOp {
@@ -21,6 +22,10 @@ public enum SysOp {
     DC_CVAU(Kind.DC, "cvau", 3, 7, 11, 1, true),
     DC_IVAC(Kind.DC, "ivac", 0, 7, 6, 1, true),
     DC_ZVA(Kind.DC, "zva", 3, 7, 4, 1, true),
+    /** By set/way: Xt holds way, set and level (Arm ARM C5.3, DC CISW/CSW/ISW). */
+    DC_CISW(Kind.DC, "cisw", 0, 7, 14, 2, true),
+    DC_CSW(Kind.DC, "csw", 0, 7, 10, 2, true),
+    DC_ISW(Kind.DC, "isw", 0, 7, 6, 2, true),
     IC_IALLU(Kind.IC, "iallu", 0, 7, 5, 0, false),
     IC_IALLUIS(Kind.IC, "ialluis", 0, 7, 1, 0, false),
     IC_IVAU(Kind.IC, "ivau", 3, 7, 5, 1, true);

@@ -42,6 +42,11 @@ public enum SysRegId {
     DCZID_EL0(3, 3, 0, 0, 7, null),
     MIDR_EL1(3, 0, 0, 0, 0, null),
     ID_AA64MMFR0_EL1(3, 0, 0, 7, 0, "ID_AA64MMFR0_EL1"),
+    /** Cache level ID: Ctype<n>, LoUIS, LoC, LoUU (set/way loops read it). */
+    CLIDR_EL1(3, 1, 0, 0, 1, null),
+    /** Geometry of the cache CSSELR_EL1 selects: LineSize [2:0], Associativity [12:3], NumSets [27:13]. */
+    CCSIDR_EL1(3, 1, 0, 0, 0, null),
+    CSSELR_EL1(3, 2, 0, 0, 0, null),
     SP_EL0(3, 0, 4, 1, 0, null),
     SP_EL1(3, 4, 4, 1, 0, null),
     TPIDR_EL1(3, 0, 13, 0, 4, null),

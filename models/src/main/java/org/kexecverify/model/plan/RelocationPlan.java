@@ -24,6 +24,11 @@ public record RelocationPlan(Scenario scenario, PhysicalMemory memory, KimageLis
         regions = List.copyOf(regions);
     }
 
+    /** The same plan over other memory (an engine's private copy). */
+    public RelocationPlan withMemory(PhysicalMemory m) {
+        return new RelocationPlan(scenario, m, list, phases, regions, kimageReadAfterCopy, design);
+    }
+
     public List<PhysRegion> regions(PhysRegion.Kind kind) {
         return regions.stream().filter(r -> r.kind() == kind).toList();
     }
