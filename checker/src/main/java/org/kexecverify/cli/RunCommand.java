@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCode.INCONCLUSIVE;
         }
         PrintWriter w = spec.commandLine().getOut();
-        w.printf("run %s: design %s, entry 0x%x%n", run.plan().scenario().name(), run.plan().design(), run.entry());
+        w.printf("run %s: code %s, entry 0x%x%n", run.plan().scenario().name(), run.code().describe(), run.entry());
         run.trace(printer(w, traceLimit));
         ScenarioRun.Outcome o = run.run(budget);
         o.notes().forEach(n -> w.println("note: " + n));
