@@ -151,7 +151,7 @@ public final class EmuEngine implements Engine {
         }
 
         Verdict proved(Obligation ob, String why) {
-            return new Verdict.Proved(ob, why + SCOPE, st);
+            return new Verdict.Proved(ob, why + SCOPE + "; code: " + run.code().describe(), st);
         }
 
         boolean completed() {

@@ -37,9 +37,20 @@ class EmuEngineVerdictsTest {
     }
 
     static RelocationPlan plan(String name) throws Exception {
-        Scenario s = ScenarioLoader.load(Path.of("..", "scenarios", name + ".yaml"));
+        Scenario s = load(name);
         return ScenarioBuilders.build(s.withCode(projectCode(name)));
     }
+    /**
+     * The bundled scenario's text with the retired {@code kimage_reads} / {@code dcache_op} options dropped (the code
+     * now decides both; the files still carry them until their {@code code:} sections land).
+     */
+    static Scenario load(String name) throws Exception {
+        Path f = Path.of("..", "scenarios", name + ".yaml");
+        String text = java.nio.file.Files.readString(f).replaceAll("(?m)^\\s*(kimage_reads|dcache_op):.*\\R", "")
+                .replaceAll("(?m)^  options:\\s*\\R(?!    )", "");
+        return ScenarioLoader.parse(f.toString(), text);
+    }
+
 
     static Map<Obligation, Verdict> emu(RelocationPlan plan) {
         Map<Obligation, Verdict> m = new EnumMap<>(Obligation.class);

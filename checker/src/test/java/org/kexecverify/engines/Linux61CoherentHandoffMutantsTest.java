@@ -97,6 +97,18 @@ class Linux61CoherentHandoffMutantsTest {
         assertTrue(r.explanation().contains("destination page(s) differ from their sources"), r::explanation);
     }
 
+    /** An encoding the emulator does not implement (here a SIMD AND) is never run as a NOP: every verdict is INCONCLUSIVE, naming where. */
+    @Test
+    void anUnimplementedEncodingMakesEveryVerdictInconclusiveNamingSymbolOffsetAndWord() throws Exception {
+        DesignCode code = LinuxBuild.code("6.1");
+        Map<Obligation, Verdict> v = emu(mutate(code, code.entry().entryOffset() + 0x4c, 0x4e201c00));
+        for (Verdict x : v.values()) {
+            assertInstanceOf(Verdict.Inconclusive.class, x, () -> summary(v));
+        }
+        String why = v.get(Obligation.COHERENT_HANDOFF).explanation();
+        assertTrue(why.contains("arm64_relocate_new_kernel+0x4c") && why.contains("word 0x4e201c00") && why.contains("does not implement"), why);
+    }
+
     /**
      * Every barrier, maintenance operation and system-register write of the real code replaced by a NOP, one at a
      * time: which obligations the emulator refutes. Printed as a table; what must be caught is asserted.

@@ -61,7 +61,11 @@ import org.kexecverify.model.walk.Walker;
  *                                loads/stores: micro-TLB -> TLB -> walk        |
  *                                  cacheable: D-cache line (clean/dirty) ----> RAM (on DC C*VAC)
  *                                  MMU off / non-cacheable / Device ---------> RAM
- *            hang detector: same exception, same vector, no progress | b . | WFI | budget
+ *            hang detector (HangDetector): same exception, same vector, no progress | b . | a backward branch back
+ *              to a state seen before with no side effect (spin) | WFI | budget
+ *   MRS/MSR at EL2 with HCR_EL2.E2H = 1: *_EL1 names reach the EL2 registers (E2hRedirect); TLBI VMALLE1 with
+ *   E2H = TGE = 1 invalidates the EL2&amp;0 regime; DC CISW/CSW/ISW act on one slot of the Ram's cache geometry,
+ *   which CLIDR_EL1 / CCSIDR_EL1 (selected by CSSELR_EL1) describe
  * </pre>
  *
  * <p>Architectural state: X0-X30, SP_EL0/1/2, PC, NZCV, PSTATE.{EL, SP, DAIF, IL}, and the system registers of

@@ -25,7 +25,6 @@ import org.kexecverify.model.program.ProgramCode;
 import org.kexecverify.model.reg.Layouts;
 import org.kexecverify.model.reg.SysReg;
 import org.kexecverify.model.regime.Regime;
-import org.kexecverify.model.scenario.KimageStruct;
 import org.kexecverify.model.walk.TranslationRegs;
 
 /**
@@ -224,14 +223,11 @@ public final class ScenarioRun {
         load(pm, codePa, blob.bytes(), 0, blob.size());
         KimageOffsets off = code.offsets();
 
-        // ---- struct kimage as the plan has it (the builder's values), laid out at this build's offsets
+        // ---- struct kimage: the builder laid it out at this build's offsets; a kern_reloc_arg design gets a copy of the
+        //      fields the code reads in its argument page
         long kimage = plan.scenario().placement().kimage();
-        long head = pm.read64(kimage + KimageStruct.HEAD);
-        long start = pm.read64(kimage + KimageStruct.START);
-        long dtb = pm.read64(kimage + KimageStruct.ARCH_DTB_MEM);
-        long el2Vectors = pm.read64(kimage + KimageStruct.ARCH_EL2_VECTORS);
-        long zeroPage = pm.read64(kimage + KimageStruct.ARCH_ZERO_PAGE);
-        long physOffset = pm.read64(kimage + KimageStruct.ARCH_PHYS_OFFSET);
+        long start = pm.read64(kimage + off.start());
+        long physOffset = pm.read64(kimage + off.physOffset());
         Phase first = plan.phases().get(0);
         TranslationRegs regs = first.regs();
         List<PhysRegion> args = plan.regions(PhysRegion.Kind.ARGUMENTS);
@@ -240,12 +236,13 @@ public final class ScenarioRun {
             throw new Unsupported(String.format("struct kimage of %d bytes (KIMAGE_SIZE of %s) at 0x%x would straddle a page", off.size(),
                     code.kernelVersion(), structPa));
         }
-        for (long o = 0; o < KimageStruct.ARCH_T0SZ + 8; o += 8) pm.write64(kimage + o, 0);
-        long t0sz = Layouts.of(SysReg.TCR_EL1, Regime.EL1_0).get("T0SZ", regs.tcr());
-        long[][] fields = {{off.head(), head}, {off.start(), start}, {off.dtbMem(), dtb}, {off.el2Vectors(), el2Vectors},
-            {off.ttbr0(), regs.ttbr0()}, {off.ttbr1(), regs.ttbr1()}, {off.zeroPage(), zeroPage}, {off.physOffset(), physOffset},
-            {off.kernReloc(), codePa + blob.entryOffset()}, {off.t0sz(), t0sz}};
-        for (long[] f : fields) pm.write64(structPa + f[0], f[1]);
+        pm.write64(kimage + off.kernReloc(), codePa + blob.entryOffset());
+        if (structPa != kimage) {
+            for (int f : new int[] {off.head(), off.start(), off.dtbMem(), off.el2Vectors(), off.ttbr0(), off.ttbr1(), off.zeroPage(),
+                off.physOffset(), off.kernReloc(), off.t0sz()}) {
+                pm.write64(structPa + f, pm.read64(kimage + f));
+            }
+        }
 
         // ---- the EL2 vectors
         List<String> notes = new ArrayList<>();
