@@ -9,10 +9,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.kexecverify.emulator.programs.Program;
+import org.kexecverify.kernels.ResolvedScenarios;
 import org.kexecverify.model.plan.RelocationPlan;
-import org.kexecverify.model.program.ProgramCode;
-import org.kexecverify.model.scenario.Scenario;
 import org.kexecverify.model.scenario.ScenarioBuilders;
 import org.kexecverify.model.scenario.ScenarioLoader;
 import org.kexecverify.model.verdict.Obligation;
@@ -21,36 +19,10 @@ import org.kexecverify.model.walk.WalkOptions;
 
 /** The emu engine's verdicts come from what the machine did on the bundled scenarios, and agree with the model engine. */
 class EmuEngineVerdictsTest {
-    /**
-     * The project program each bundled scenario runs until the scenarios carry their own {@code code:} section (this
-     * table is what those sections will say; the engine never chooses code by name). Designs with no program here
-     * (hibernate resume) run without code.
-     */
-    static ProgramCode projectCode(String scenario) {
-        Program p = switch (scenario) {
-            case "hibernate-resume" -> null;
-            case "upstream-el2-dc-ivac" -> Program.UPSTREAM_V5_16_DC_IVAC;
-            case "upstream-el2-kimage-after-copy" -> Program.UPSTREAM_V5_16_KIMAGE_AFTER_COPY;
-            default -> scenario.startsWith("rfc-v2") ? Program.RFC_V2_EL2 : Program.UPSTREAM_V5_16;
-        };
-        return p == null ? ProgramCode.missing("no project program for " + scenario) : new ProgramCode.Resolved(p.designCode());
-    }
-
+    /** A bundled scenario with the code its {@code code:} section names, resolved as the checker resolves it. */
     static RelocationPlan plan(String name) throws Exception {
-        Scenario s = load(name);
-        return ScenarioBuilders.build(s.withCode(projectCode(name)));
+        return ScenarioBuilders.build(ResolvedScenarios.load(Path.of("..", "scenarios", name + ".yaml")));
     }
-    /**
-     * The bundled scenario's text with the retired {@code kimage_reads} / {@code dcache_op} options dropped (the code
-     * now decides both; the files still carry them until their {@code code:} sections land).
-     */
-    static Scenario load(String name) throws Exception {
-        Path f = Path.of("..", "scenarios", name + ".yaml");
-        String text = java.nio.file.Files.readString(f).replaceAll("(?m)^\\s*(kimage_reads|dcache_op):.*\\R", "")
-                .replaceAll("(?m)^  options:\\s*\\R(?!    )", "");
-        return ScenarioLoader.parse(f.toString(), text);
-    }
-
 
     static Map<Obligation, Verdict> emu(RelocationPlan plan) {
         Map<Obligation, Verdict> m = new EnumMap<>(Obligation.class);
@@ -110,7 +82,7 @@ class EmuEngineVerdictsTest {
     void scenariosWithoutCodeAreInconclusiveNeverProved() throws Exception {
         for (String s : List.of("hibernate-resume", "upstream-el2")) {
             RelocationPlan p = ScenarioBuilders.build(ScenarioLoader.load(Path.of("..", "scenarios", s + ".yaml")));
-            for (Verdict x : emu(s.equals("hibernate-resume") ? plan(s) : p).values()) {
+            for (Verdict x : emu(p).values()) {
                 assertInstanceOf(Verdict.Inconclusive.class, x, () -> s + ": " + x.explanation());
                 assertTrue(x.explanation().startsWith("not run on the emulator: no machine code to run: "), x::explanation);
             }
@@ -136,8 +108,8 @@ class EmuEngineVerdictsTest {
 
     @Test
     void emuAndModelNeverDisagreeOnTheBundledScenarios() throws Exception {
-        for (String s : List.of("rfc-v2-el2", "rfc-v2-el2-fixed", "rfc-v2-el1", "rfc-v2-el2h", "upstream-el2", "upstream-el2-dc-ivac",
-                "upstream-el2-kimage-after-copy", "upstream-el2-tables-ordinary")) {
+        for (String s : List.of("rfc-v2-el2", "rfc-v2-el2-fixed", "rfc-v2-el1", "rfc-v2-el2h", "upstream-el2", "upstream-el2h", "upstream-el1",
+                "upstream-el2-trixie", "upstream-el2-dc-ivac", "upstream-el2-kimage-after-copy", "upstream-el2-tables-ordinary")) {
             RelocationPlan p = plan(s);
             Map<Obligation, Verdict> emu = emu(p);
             for (Verdict m : new ModelEngineAdapter(WalkOptions.DEFAULT, org.kexecverify.model.progress.Progress.NONE).check(p)) {

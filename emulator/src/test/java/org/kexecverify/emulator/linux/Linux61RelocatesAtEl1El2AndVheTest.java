@@ -3,50 +3,32 @@ package org.kexecverify.emulator.linux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.kexecverify.emulator.cpu.ExceptionRecord;
 import org.kexecverify.emulator.cpu.RunResult;
 import org.kexecverify.emulator.scenario.ScenarioRun;
 import org.kexecverify.model.a64.SysRegId;
-import org.kexecverify.model.plan.RelocationPlan;
-import org.kexecverify.model.program.DesignCode;
-import org.kexecverify.model.program.ProgramCode;
-import org.kexecverify.model.reg.SysReg;
-import org.kexecverify.model.regime.Regime;
+import org.kexecverify.kernels.ResolvedScenarios;
 import org.kexecverify.model.scenario.Scenario;
 import org.kexecverify.model.scenario.ScenarioBuilders;
-import org.kexecverify.model.scenario.ScenarioLoader;
 
 /**
- * Linux 6.1's own relocation code relocates the bundled 25 MiB upstream layout on the emulator, entered the three
- * ways 6.1 enters it: booted at EL2 without VHE (relocation at EL1, HVC_SOFT_RESTART at +0x108 through the copied
+ * Linux 6.1's own relocation code (the bundled upstream scenarios' {@code code: {kernel: bookworm}}) relocates the
+ * 25 MiB upstream layout on the emulator, entered the three ways 6.1 enters it (scenarios upstream-el2, upstream-el1,
+ * upstream-el2h, with 6.1's MAIR and SCTLR values): booted at EL2 without VHE (relocation at EL1, HVC_SOFT_RESTART at +0x108 through the copied
  * trans_pgd_stub_vectors), at EL1, and at EL2 with VHE (E2H = TGE = 1: the same code at EL2 in the EL2&0 regime,
  * its msr sctlr_el1 / ttbr1_el1 reaching the EL2 registers, no hvc). Every run starts from the adversarial caches.
  */
 class Linux61RelocatesAtEl1El2AndVheTest {
-    static Scenario upstream() throws Exception {
-        return ScenarioLoader.load(Path.of("..", "scenarios", "upstream-el2.yaml"));
-    }
-
-    /** The bundled layout booted in {@code regime} (EL2 registers dropped for EL1; HCR_EL2 = E2H | TGE | RW for VHE). */
-    static Scenario bootedIn(Scenario s, Regime regime) {
-        Map<SysReg, Long> regs = new HashMap<>();
-        for (SysReg r : new SysReg[] {SysReg.SCTLR_EL1, SysReg.TCR_EL1, SysReg.MAIR_EL1, SysReg.ID_AA64MMFR0_EL1}) {
-            s.register(r).ifPresent(v -> regs.put(r, v));
-        }
-        if (regime == Regime.EL2_0) regs.put(SysReg.HCR_EL2, ScenarioRun.HCR_EL2_VHE);
-        return new Scenario(s.name() + "-" + regime.cliName(), s.description(), s.file(), regime, regs, s.ram(), s.segments(), s.placement(),
-                s.tables(), s.codeSpec(), s.code());
-    }
-
-    static ScenarioRun prepare(Scenario s, DesignCode code) throws Exception {
-        RelocationPlan plan = ScenarioBuilders.build(s.withCode(new ProgramCode.Resolved(code)));
-        return ScenarioRun.prepare(plan);
+    /** A bundled scenario with its own code (Linux 6.1 from Debian bookworm, or 6.12 from trixie) and 6.1's register values. */
+    static ScenarioRun prepare(String name) throws Exception {
+        Scenario s = ResolvedScenarios.load(Path.of("..", "scenarios", name + ".yaml"));
+        assumeTrue(s.code().get().isPresent(), () -> name + ": " + s.code().reason());
+        return ScenarioRun.prepare(ScenarioBuilders.build(s));
     }
 
     static RunResult.Completed completesClean(ScenarioRun run) {
@@ -63,7 +45,7 @@ class Linux61RelocatesAtEl1El2AndVheTest {
 
     @Test
     void bootedAtEl2WithoutVheEntersTheNewKernelAtEl2ThroughTheCopiedStubVectors() throws Exception {
-        ScenarioRun run = prepare(upstream(), LinuxBuild.code("6.1"));
+        ScenarioRun run = prepare("upstream-el2");
         RunResult.Completed c = completesClean(run);
         assertEquals(2, c.el());
         ExceptionRecord hvc = c.exceptions().get(0);
@@ -76,7 +58,7 @@ class Linux61RelocatesAtEl1El2AndVheTest {
 
     @Test
     void bootedAtEl1EntersTheNewKernelAtEl1() throws Exception {
-        ScenarioRun run = prepare(bootedIn(upstream(), Regime.EL1_0), LinuxBuild.code("6.1"));
+        ScenarioRun run = prepare("upstream-el1");
         RunResult.Completed c = completesClean(run);
         assertEquals(1, c.el());
         assertTrue(c.exceptions().isEmpty(), c.exceptions()::toString);
@@ -84,7 +66,7 @@ class Linux61RelocatesAtEl1El2AndVheTest {
 
     @Test
     void withVheTheSameCodeRunsAtEl2AndItsEl1RegisterWritesReachTheEl2Registers() throws Exception {
-        ScenarioRun run = prepare(bootedIn(upstream(), Regime.EL2_0), LinuxBuild.code("6.1"));
+        ScenarioRun run = prepare("upstream-el2h");
         long linearCopy = run.plan().phases().get(0).regs().ttbr1();
         RunResult.Completed c = completesClean(run);
         assertEquals(2, c.el());
@@ -96,7 +78,7 @@ class Linux61RelocatesAtEl1El2AndVheTest {
 
     @Test
     void linux612RelocatesTheSameLayoutBootedAtEl2() throws Exception {
-        ScenarioRun run = prepare(upstream(), LinuxBuild.code("6.12"));
+        ScenarioRun run = prepare("upstream-el2-trixie");
         RunResult.Completed c = completesClean(run);
         assertEquals(2, c.el());
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.kexecverify.emulator.cpu.RunResult;
 import org.kexecverify.emulator.programs.Program;
+import org.kexecverify.kernels.ResolvedScenarios;
 import org.kexecverify.model.plan.RelocationPlan;
 import org.kexecverify.model.program.ProgramCode;
 import org.kexecverify.model.scenario.Scenario;
@@ -17,37 +18,16 @@ import org.kexecverify.model.scenario.ScenarioLoader;
 
 /** The bundled scenarios run on the emulator: the 2019 RFC v2 at EL2 hangs in a fault loop, the v5.16 design hands off cleanly. */
 class ScenarioRunTest {
-    /**
-     * The project program each bundled scenario runs until the scenarios carry their own {@code code:} section
-     * (this table is what those sections will say; the emulator itself never chooses code by name).
-     */
-    static Program projectCode(String scenario) {
-        return switch (scenario) {
-            case "upstream-el2-dc-ivac" -> Program.UPSTREAM_V5_16_DC_IVAC;
-            case "upstream-el2-kimage-after-copy" -> Program.UPSTREAM_V5_16_KIMAGE_AFTER_COPY;
-            default -> scenario.startsWith("rfc-v2") ? Program.RFC_V2_EL2 : Program.UPSTREAM_V5_16;
-        };
-    }
-
+    /** A bundled scenario with the code its {@code code:} section names, resolved as the checker resolves it. */
     static RelocationPlan plan(String name) throws Exception {
-        return plan(name, projectCode(name));
+        return ScenarioBuilders.build(ResolvedScenarios.load(Path.of("..", "scenarios", name + ".yaml")));
     }
 
+    /** The same layout running a project program instead of the scenario's own code. */
     static RelocationPlan plan(String name, Program program) throws Exception {
-        Scenario s = load(name);
+        Scenario s = ScenarioLoader.load(Path.of("..", "scenarios", name + ".yaml"));
         return ScenarioBuilders.build(s.withCode(new ProgramCode.Resolved(program.designCode())));
     }
-    /**
-     * The bundled scenario's text with the retired {@code kimage_reads} / {@code dcache_op} options dropped (the code
-     * now decides both; the files still carry them until their {@code code:} sections land).
-     */
-    static Scenario load(String name) throws Exception {
-        Path f = Path.of("..", "scenarios", name + ".yaml");
-        String text = java.nio.file.Files.readString(f).replaceAll("(?m)^\\s*(kimage_reads|dcache_op):.*\\R", "")
-                .replaceAll("(?m)^  options:\\s*\\R(?!    )", "");
-        return ScenarioLoader.parse(f.toString(), text);
-    }
-
 
     static ScenarioRun prepare(String name) throws Exception {
         return ScenarioRun.prepare(plan(name));
