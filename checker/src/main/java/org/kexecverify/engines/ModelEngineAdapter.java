@@ -23,5 +23,5 @@ public final class ModelEngineAdapter implements Engine {
     public Set<Obligation> decides() { return ModelEngine.DECIDES; }
 
     @Override
-    public List<Verdict> check(RelocationPlan plan) { return engine.check(plan); }
+    public List<Verdict> check(RelocationPlan plan) { return engine.check(ProgramPlans.of(plan)); }
 }

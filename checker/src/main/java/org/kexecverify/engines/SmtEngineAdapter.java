@@ -28,7 +28,7 @@ public final class SmtEngineAdapter implements Engine {
     @Override
     public List<Verdict> check(RelocationPlan plan) {
         try (SmtEngine e = new SmtEngine(options)) {
-            return e.check(plan, openPlacements);
+            return e.check(ProgramPlans.of(plan), openPlacements);
         }
     }
 }

@@ -266,6 +266,15 @@ public final class Machine {
         return List.copyOf(allExceptions);
     }
 
+    /** How many exceptions the run has taken so far (without copying them). */
+    public int exceptionCount() {
+        return allExceptions.size();
+    }
+
+    public ExceptionRecord exception(int i) {
+        return allExceptions.get(i);
+    }
+
     /**
      * The first load, instruction fetch or table-walk read of a page this run had already stored to (a
      * relocation program never reads what it copied, so this is a page clobbered while still needed), or null.
@@ -314,6 +323,18 @@ public final class Machine {
         }
         stop0 = addrs.length > 0 ? addrs[0] : 1;
         stop1 = addrs.length > 1 ? addrs[1] : 1;
+    }
+
+    /** Receives every translated access with the MMU on (at least once per page and access type: on micro-TLB misses). */
+    public interface FootprintSink {
+        void touch(Regime regime, long ttbr, long va, long pa, AccessType access);
+    }
+
+    private FootprintSink footprint;
+
+    /** Records what the run touches (null: nothing recorded, the fast path). */
+    public void setFootprint(FootprintSink sink) {
+        footprint = sink;
     }
 
     public void setTrace(TraceSink sink) {
@@ -482,6 +503,22 @@ public final class Machine {
 
     /** The TLB entry for {@code va} in the current regime, filling it on a miss; raises the fault for {@code at}. */
     private TlbEntry entry(long va, AccessType at) {
+        if (footprint == null) {
+            return lookup(va, at);
+        }
+        long ttbr = regime.hasTwoRanges() && (va >>> 55 & 1) != 0 ? walkRegs.ttbr1() : walkRegs.ttbr0();
+        TlbEntry e;
+        try {
+            e = lookup(va, at);
+        } catch (Abort a) {
+            footprint.touch(regime, ttbr, va, -1, at);
+            throw a;
+        }
+        footprint.touch(regime, ttbr, va, e.pa(va), at);
+        return e;
+    }
+
+    private TlbEntry lookup(long va, AccessType at) {
         TlbEntry e = tlb.lookup(regime, va);
         if (e == null) {
             Translation[] walks = {
