@@ -44,6 +44,9 @@ public final class AsmOffsets {
         if (k.isEmpty()) {
             throw new BadCode(file, "no #define KIMAGE_* lines: not the include/generated/asm-offsets.h of an arm64 kernel with CONFIG_KEXEC_CORE");
         }
+        for (String r : KimageOffsets.KERNEL_FIELDS) {
+            if (!k.containsKey(r)) throw new BadCode(file, "struct kimage offsets: no " + r);
+        }
         return of(file, k);
     }
 

@@ -28,6 +28,10 @@ public record KimageOffsets(int head, int start, int dtbMem, int kernReloc, int 
      */
     public static final String[] REQUIRED = {"KIMAGE_HEAD", "KIMAGE_START"};
 
+    /** What a kernel build's asm-offsets.h must define for relocate_kernel.S (v5.16 and later). */
+    public static final String[] KERNEL_FIELDS = {"KIMAGE_HEAD", "KIMAGE_START", "KIMAGE_ARCH_DTB_MEM", "KIMAGE_ARCH_EL2_VECTORS",
+        "KIMAGE_ARCH_TTBR1", "KIMAGE_ARCH_ZERO_PAGE", "KIMAGE_ARCH_PHYS_OFFSET"};
+
     /** From named values ({@code KIMAGE_START -> 24}); missing optional fields become -1, a missing size 0x400. */
     public static KimageOffsets of(Map<String, Long> v) {
         for (String r : REQUIRED) {

@@ -19,7 +19,9 @@ import org.kexecverify.model.program.ProgramCode;
 /** The scenario's code: section: each source shape, and every bad field named by its path. */
 class ScenarioCodeSectionTest {
     static String base() throws IOException {
-        return Files.readString(Path.of("../scenarios/upstream-el2.yaml"));
+        String s = Files.readString(Path.of("../scenarios/upstream-el2.yaml"));
+        int code = s.indexOf("\ncode:");
+        return code < 0 ? s : s.substring(0, code + 1); // the bundled file's own code: section, cut off
     }
 
     static Scenario parse(String code) throws Exception {
