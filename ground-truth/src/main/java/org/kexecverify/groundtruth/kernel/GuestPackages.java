@@ -49,36 +49,41 @@ public record GuestPackages(Suite suite, PackageVersion kernel, List<PackageVers
 
     static final String LIB_DIR = "/lib/aarch64-linux-gnu";
 
-    /** Resolves, downloads (cached) and unpacks the guest of {@code suite}. */
+    /** How long a resolution (which packages, which versions) is reused: as long as the apt index it came from. */
+    private static final long RESOLUTION_MS = 24L * 3600 * 1000;
+
+    /**
+     * Resolves, downloads (cached) and unpacks the guest of {@code suite}. The resolution (about 60 apt-cache
+     * calls) is kept for a day in {@code <cache>/guest/<suite>-arm64.resolved}, the same lifetime as the apt index.
+     */
     public static GuestPackages fetch(Suite suite) throws Unavailable {
         DebianArchive apt = new DebianArchive(suite, "arm64");
-        List<PackageVersion> versions = new ArrayList<>();
-        String kernelPkg = apt.dependency("linux-image-arm64", "linux-image-");
-        PackageVersion kernel = new PackageVersion(kernelPkg, apt.candidate(kernelPkg));
-        versions.add(kernel);
-        Path kernelTree = unpack(apt, kernelPkg, List.of("./boot/vmlinuz-*"));
-        Path image = only(kernelTree.resolve("boot"), "vmlinuz-", kernelPkg);
-
-        versions.add(new PackageVersion("busybox-static", apt.candidate("busybox-static")));
-        Path busyboxTree = unpack(apt, "busybox-static", List.of());
-        Path busybox = firstExisting(busyboxTree, "busybox-static", "bin/busybox", "usr/bin/busybox");
-
-        versions.add(new PackageVersion("kexec-tools", apt.candidate("kexec-tools")));
-        Path kexecTree = unpack(apt, "kexec-tools", List.of());
-        Path kexec = firstExisting(kexecTree, "kexec-tools", "sbin/kexec", "usr/sbin/kexec");
-
-        // the library packages (Section libs) kexec-tools depends on, transitively, as apt-cache states it
-        Set<String> libPkgs = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of("kexec-tools"));
-        while (!todo.isEmpty()) {
-            for (String d : apt.depends(todo.pop())) {
-                if (!libPkgs.contains(d) && apt.section(d).matches("(.*/)?libs") && libPkgs.add(d)) todo.add(d);
+        Path resolved = DebianArchive.cacheRoot().resolve("guest").resolve(suite.codename() + "-arm64.resolved");
+        List<Fetched> pkgs = reuse(resolved);
+        if (pkgs == null) {
+            pkgs = resolve(apt);
+            try {
+                Files.createDirectories(resolved.getParent());
+                StringBuilder b = new StringBuilder();
+                for (Fetched f : pkgs) b.append(f.name()).append('\t').append(f.version()).append('\t').append(f.deb()).append('\n');
+                Path tmp = resolved.resolveSibling(resolved.getFileName() + ".tmp");
+                Files.writeString(tmp, b);
+                Files.move(tmp, resolved, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // resolving again next time is the only cost
             }
         }
+        List<PackageVersion> versions = new ArrayList<>();
+        for (Fetched f : pkgs) versions.add(new PackageVersion(f.name(), f.version()));
+        Fetched kernelPkg = pkgs.get(0);
+        Path image = only(unpack(kernelPkg, List.of("./boot/vmlinuz-*")).resolve("boot"), "vmlinuz-", kernelPkg.name());
+        Path busybox = firstExisting(unpack(pkgs.get(1), List.of()), "busybox-static", "bin/busybox", "usr/bin/busybox");
+        Path kexec = firstExisting(unpack(pkgs.get(2), List.of()), "kexec-tools", "sbin/kexec", "usr/sbin/kexec");
         Map<String, Path> sonames = new LinkedHashMap<>();
-        for (String lib : libPkgs) {
-            versions.add(new PackageVersion(lib, apt.candidate(lib)));
-            index(unpack(apt, lib, List.of()), sonames);
+        List<String> libPkgs = new ArrayList<>();
+        for (Fetched f : pkgs.subList(3, pkgs.size())) {
+            libPkgs.add(f.name());
+            index(unpack(f, List.of()), sonames);
         }
         Map<String, Path> libraries = new LinkedHashMap<>();
         try {
@@ -100,12 +105,56 @@ public record GuestPackages(Suite suite, PackageVersion kernel, List<PackageVers
         } catch (IOException e) {
             throw new Unavailable("reading the ELF files of kexec-tools: " + e.getMessage());
         }
-        return new GuestPackages(suite, kernel, List.copyOf(versions), image, busybox, kexec, Map.copyOf(libraries));
+        return new GuestPackages(suite, versions.get(0), List.copyOf(versions), image, busybox, kexec, Map.copyOf(libraries));
+    }
+
+    /** A downloaded package: name, version, the .deb. */
+    private record Fetched(String name, String version, Path deb) {
+    }
+
+    /** The kernel the metapackage names, busybox-static, kexec-tools, then the libraries (Section libs) kexec-tools depends on. */
+    private static List<Fetched> resolve(DebianArchive apt) throws Unavailable {
+        List<Fetched> out = new ArrayList<>();
+        out.add(fetched(apt, apt.dependency("linux-image-arm64", "linux-image-")));
+        out.add(fetched(apt, "busybox-static"));
+        out.add(fetched(apt, "kexec-tools"));
+        Set<String> libPkgs = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of("kexec-tools"));
+        while (!todo.isEmpty()) {
+            for (String d : apt.depends(todo.pop())) {
+                if (!libPkgs.contains(d) && apt.section(d).matches("(.*/)?libs") && libPkgs.add(d)) todo.add(d);
+            }
+        }
+        for (String lib : libPkgs) out.add(fetched(apt, lib));
+        return out;
+    }
+
+    private static Fetched fetched(DebianArchive apt, String pkg) throws Unavailable {
+        Path deb = apt.download(pkg);
+        // apt names the file <name>_<version, ':' as %3a>_<arch>.deb
+        String[] f = deb.getFileName().toString().split("_");
+        if (f.length != 3 || !f[0].equals(pkg)) throw new Unavailable("unexpected .deb name " + deb.getFileName() + " for " + pkg);
+        return new Fetched(pkg, f[1].replace("%3a", ":"), deb);
+    }
+
+    private static List<Fetched> reuse(Path resolved) {
+        try {
+            if (!Files.exists(resolved) || System.currentTimeMillis() - Files.getLastModifiedTime(resolved).toMillis() > RESOLUTION_MS) return null;
+            List<Fetched> out = new ArrayList<>();
+            for (String l : Files.readAllLines(resolved)) {
+                String[] f = l.split("\t");
+                if (f.length != 3 || !Files.isRegularFile(Path.of(f[2]))) return null;
+                out.add(new Fetched(f[0], f[1], Path.of(f[2])));
+            }
+            return out.size() >= 4 ? out : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Unpacks a downloaded package once into {@code <cache>/unpacked/<deb name>/} ({@code members} empty: all of it). */
-    private static Path unpack(DebianArchive apt, String pkg, List<String> members) throws Unavailable {
-        Path deb = apt.download(pkg);
+    private static Path unpack(Fetched pkg, List<String> members) throws Unavailable {
+        Path deb = pkg.deb();
         String name = deb.getFileName().toString().replaceAll("\\.deb$", "");
         Path into = DebianArchive.cacheRoot().resolve("unpacked").resolve(name);
         Path done = into.resolve(".unpacked");
