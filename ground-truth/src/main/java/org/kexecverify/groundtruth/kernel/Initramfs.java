@@ -41,13 +41,14 @@ public final class Initramfs {
                 mount -t devtmpfs devtmpfs /dev 2>/dev/null
                 echo "KV1: USERSPACE"
                 dmesg | grep -E '%s' | sed 's/^/KV1: DMESG /'
-                grep -E ' (%s)$' /proc/kallsyms | sed 's/^/KV1: KSYM /'
+                grep -E ' (%s)$|relocate_new_kernel|kexec_relocate' /proc/kallsyms | head -n 40 | sed 's/^/KV1: KSYM /'
                 echo "KV1: LOAD"
                 LD_LIBRARY_PATH=/lib/aarch64-linux-gnu /sbin/kexec -d -l /Image --initrd=/stage2.cpio --append="$(cat /append2)" >/kexec.log 2>&1
                 rc=$?
                 grep -E 'segment|entry|sym:|kernel:|initrd:|dtb:|purgatory|_offset|memsz' /kexec.log | head -n 40 | sed 's/^/KV1: KEXEC /'
                 if [ $rc -ne 0 ] || [ "$(cat /sys/kernel/kexec_loaded)" != 1 ]; then
-                  tail -n 3 /kexec.log | sed 's/^/KV1: LOAD_FAILED /'
+                  tail -n 6 /kexec.log | sed 's/^/KV1: LOAD_FAILED /'
+                  dmesg | tail -n 6 | sed 's/^/KV1: LOAD_FAILED dmesg: /'
                   echo "KV1: LOAD_FAILED rc=$rc"
                   poweroff -f
                 fi

@@ -50,11 +50,17 @@ import org.kexecverify.kernels.debian.DebianArchive.Unavailable;
 public final class RealKernelRun {
     /** System property: console silence (seconds) after which a run is a HANG. */
     public static final String SILENCE_PROPERTY = "kexec-verify.realKernel.silenceSeconds";
+    /** System property: QEMU CPU properties appended to the model name (diagnosis only: {@code ,sme=off}). */
+    public static final String CPU_OPTIONS_PROPERTY = "kexec-verify.realKernel.cpuOptions";
+    /** System property: directory the whole console of each run is written to ({@code <suite>-<cpu>.console.log}); empty: none. */
+    public static final String CONSOLE_LOGS_PROPERTY = "kexec-verify.realKernel.consoleLogs";
     /** Exceptions without console output, all synchronous, after which the run is a HANG without waiting for silence. */
     static final long FAULT_LOOP_MINIMUM = 5000;
     private static final String EOF = "\u0000EOF";
     private static final Pattern KSYM = Pattern.compile("^KV1: KSYM ([0-9a-f]{16}) \\S (\\S+)");
     private static final Pattern STARTED_AT = Pattern.compile("started at EL(\\d)");
+    /** KVM's "VHE mode initialized" (not "Hyp nVHE mode initialized") or the cpufeature line. */
+    static final Pattern VHE = Pattern.compile("\\bVHE mode initialized|Virtualization Host Extensions");
 
     /** Code run while the first kernel is up and its symbols are known (e.g. a gdbstub client), on its own thread. */
     @FunctionalInterface
@@ -76,6 +82,9 @@ public final class RealKernelRun {
         /** The first kernel's symbols /init printed ({@link Initramfs#SYMBOLS}). */
         Map<String, Long> symbols();
 
+        /** The kernel Image both kernels boot from (the host file). */
+        Path image();
+
         /** While held, the silence limit does not run (the machine is stopped in the debugger). */
         void hold(boolean held);
 
@@ -88,9 +97,16 @@ public final class RealKernelRun {
      * @param total    the longest a run may take
      * @param progress where progress lines go (null: nowhere)
      */
-    public record Options(Duration silence, Duration total, PrintStream progress) {
+    public record Options(Duration silence, Duration total, PrintStream progress, String cpuOptions, Path consoleLogs) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(Long.getLong(SILENCE_PROPERTY, 90L)), Duration.ofMinutes(15), System.err);
+            String logs = System.getProperty(CONSOLE_LOGS_PROPERTY, "target/real-kernel");
+            return new Options(Duration.ofSeconds(Long.getLong(SILENCE_PROPERTY, 90L)), Duration.ofMinutes(15), System.err,
+                    System.getProperty(CPU_OPTIONS_PROPERTY, ""), logs.isEmpty() ? null : Path.of(logs));
+        }
+
+        /** The same with QEMU CPU properties appended to the model ({@code ",sme=off"}). */
+        public Options withCpuOptions(String o) {
+            return new Options(silence, total, progress, o, consoleLogs);
         }
     }
 
@@ -179,6 +195,7 @@ public final class RealKernelRun {
         private final long t0;
         private final ExceptionLog intLog = new ExceptionLog();
         private final Deque<String> tail = new ArrayDeque<>();
+        private final StringBuilder console = new StringBuilder();
         private final Deque<String> stderrTail = new ArrayDeque<>();
         private final Map<String, Long> symbols = new LinkedHashMap<>();
         private final List<String> kexecLines = new ArrayList<>();
@@ -214,7 +231,7 @@ public final class RealKernelRun {
                 return result(new KexecOutcome.SetupFailed("building the initramfs: " + e.getMessage()));
             }
             List<String> cmd = new ArrayList<>(List.of(qemu.toString(),
-                    "-M", "virt,virtualization=on,gic-version=2,dtb-randomness=off", "-cpu", cpu.qemuName(), "-smp", "1", "-m", "2048",
+                    "-M", "virt,virtualization=on,gic-version=2,dtb-randomness=off", "-cpu", cpu.qemuName() + options.cpuOptions(), "-smp", "1", "-m", "2048",
                     "-nographic", "-no-reboot", "-nic", "none", "-monitor", "unix:" + work.resolve("mon.sock") + ",server=on,wait=off",
                     "-kernel", g.image().toString(), "-initrd", initrd.toString(), "-append", firstCmdline()));
             if (observer != null) cmd.addAll(List.of("-gdb", "unix:" + gdbSocket() + ",server=on,wait=off"));
@@ -331,6 +348,7 @@ public final class RealKernelRun {
                     }
                     lastLine = now;
                     intLog.mark();
+                    console.append(String.format("%7.2f ", (now - t0) / 1e9)).append(l).append('\n');
                     tail.addLast(l);
                     while (tail.size() > 40) tail.removeFirst();
                     if (now - lastBeat > 15_000_000_000L) {
@@ -401,7 +419,7 @@ public final class RealKernelRun {
                     el = Integer.parseInt(m.group(1));
                     elLine = s.strip();
                 }
-                if (s.contains("VHE mode initialized") || s.contains("Virtualization Host Extensions")) vhe = true;
+                if (VHE.matcher(s).find()) vhe = true;
             }
             return new KexecOutcome.SecondKernelUp(el, vhe, elLine);
         }
@@ -440,6 +458,16 @@ public final class RealKernelRun {
             Duration toKexec = tKexec == null ? null : Duration.ofNanos(tKexec - t0);
             Duration up = tKexec != null && o instanceof KexecOutcome.SecondKernelUp ? Duration.ofNanos(end - tKexec) : null;
             progress(o + " after " + RunResult.seconds(wall));
+            if (options.consoleLogs() != null) {
+                try {
+                    Files.createDirectories(options.consoleLogs());
+                    Path log = options.consoleLogs().resolve(suite.codename() + "-" + cpu.qemuName() + ".console.log");
+                    Files.writeString(log, "# " + cmdline + "\n# " + o + "\n" + console);
+                    progress("console: " + log.toAbsolutePath());
+                } catch (IOException e) {
+                    progress("console log not written: " + e.getMessage());
+                }
+            }
             return new RunResult(suite, cpu, g.kernel(), g.packages(), o, wall, toKexec, up, Map.copyOf(symbols), List.copyOf(kexecLines),
                     List.copyOf(firstKernel), List.copyOf(secondKernel), List.copyOf(tail), cmdline);
         }
@@ -468,6 +496,11 @@ public final class RealKernelRun {
         @Override
         public Path gdbSocket() {
             return work.resolve("gdb.sock");
+        }
+
+        @Override
+        public Path image() {
+            return g.image();
         }
 
         @Override
