@@ -120,7 +120,7 @@ public final class RealKernelRun {
 
     public static RunResult run(Suite suite, GuestCpu cpu, Options options, Observer observer) {
         long t0 = System.nanoTime();
-        String tag = "[real-kernel " + suite.codename() + "/" + cpu.qemuName() + "]";
+        String tag = "[real-kernel " + suite.codename() + "/" + cpu.qemuCpu() + "]";
         PrintStream out = options.progress() == null ? new PrintStream(java.io.OutputStream.nullOutputStream()) : options.progress();
         GuestPackages g;
         try {
@@ -206,6 +206,7 @@ public final class RealKernelRun {
         private Phase phase = Phase.FIRST_KERNEL;
         private Long tKexec;
         private String lastOops = "";
+        private String oopsPc = "";
         private String cmdline = "";
         private Thread observerThread;
 
@@ -231,7 +232,7 @@ public final class RealKernelRun {
                 return result(new KexecOutcome.SetupFailed("building the initramfs: " + e.getMessage()));
             }
             List<String> cmd = new ArrayList<>(List.of(qemu.toString(),
-                    "-M", "virt,virtualization=on,gic-version=2,dtb-randomness=off", "-cpu", cpu.qemuName() + options.cpuOptions(), "-smp", "1", "-m", "2048",
+                    "-M", "virt,virtualization=on,gic-version=2,dtb-randomness=off", "-cpu", cpu.qemuCpu() + options.cpuOptions(), "-smp", "1", "-m", "2048",
                     "-nographic", "-no-reboot", "-nic", "none", "-monitor", "unix:" + work.resolve("mon.sock") + ",server=on,wait=off",
                     "-kernel", g.image().toString(), "-initrd", initrd.toString(), "-append", firstCmdline()));
             if (observer != null) cmd.addAll(List.of("-gdb", "unix:" + gdbSocket() + ",server=on,wait=off"));
@@ -243,7 +244,7 @@ public final class RealKernelRun {
             } catch (IOException e) {
                 return result(new KexecOutcome.SetupFailed("starting QEMU: " + e.getMessage()));
             }
-            progress("QEMU started (" + cpu.qemuName() + ", " + g.kernel() + ")");
+            progress("QEMU started (" + cpu.qemuCpu() + ", " + g.kernel() + ")");
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
             daemon("qemu-console", () -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -370,7 +371,9 @@ public final class RealKernelRun {
                         progress("kexec -l (symbols: " + symbols.size() + ")");
                         startObserver();
                     } else if (l.startsWith("KV1: LOAD_FAILED rc=")) {
-                        return new KexecOutcome.SetupFailed("kexec -l failed (" + l.substring(17) + "): " + loadFailure());
+                        return new KexecOutcome.SetupFailed("kexec -l failed (" + l.substring(17) + ")"
+                                + (lastOops.isEmpty() ? "" : ", the kernel oopsed: " + lastOops + (oopsPc.isEmpty() ? "" : "; " + oopsPc))
+                                + ": " + loadFailure());
                     } else if (l.equals("KV1: KEXEC_E")) {
                         tKexec = now;
                         phase = Phase.RELOCATION;
@@ -385,7 +388,9 @@ public final class RealKernelRun {
                         return new KexecOutcome.Panic(phase, l.strip(), lastOops);
                     } else if (l.contains("Unable to handle kernel") || l.contains("Internal error:") || l.contains("BUG:")
                             || l.contains("Bad mode")) {
-                        lastOops = l.strip();
+                        if (lastOops.isEmpty() || l.contains("Unable to handle")) lastOops = l.replaceFirst("^\\[[^]]*\\]\\s*", "");
+                    } else if (!lastOops.isEmpty() && oopsPc.isEmpty() && l.matches(".*\\]\\s+pc : .*")) {
+                        oopsPc = l.replaceFirst("^\\[[^]]*\\]\\s*", "").strip();
                     } else if (l.equals("SECOND KERNEL UP")) {
                         return secondKernelUp();
                     }
@@ -461,7 +466,7 @@ public final class RealKernelRun {
             if (options.consoleLogs() != null) {
                 try {
                     Files.createDirectories(options.consoleLogs());
-                    Path log = options.consoleLogs().resolve(suite.codename() + "-" + cpu.qemuName() + ".console.log");
+                    Path log = options.consoleLogs().resolve(suite.codename() + "-" + cpu.qemuCpu().replace(',', '_') + ".console.log");
                     Files.writeString(log, "# " + cmdline + "\n# " + o + "\n" + console);
                     progress("console: " + log.toAbsolutePath());
                 } catch (IOException e) {

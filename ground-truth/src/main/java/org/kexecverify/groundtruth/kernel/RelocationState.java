@@ -61,7 +61,7 @@ public record RelocationState(Suite suite, GuestCpu cpu, PackageVersion kernel, 
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        b.append(suite.codename()).append(" / ").append(cpu.qemuName()).append(" (").append(kernel).append("): stopped at kern_reloc\n");
+        b.append(suite.codename()).append(" / ").append(cpu.qemuCpu()).append(" (").append(kernel).append("): stopped at kern_reloc\n");
         b.append(String.format("  machine_kexec 0x%016x  kimage 0x%016x  kern_reloc at +%d%n", machineKexec, kimage, kernRelocOffset));
         for (String f : ARCH_FIELDS) b.append(String.format("  arch.%-12s 0x%016x%n", f, arch.getOrDefault(f, 0L)));
         b.append(String.format("  pc 0x%016x  cpsr 0x%08x (EL%d)  sp 0x%016x  x0 0x%016x x1 0x%016x x2 0x%016x x3 0x%016x%n", pc, cpsr,

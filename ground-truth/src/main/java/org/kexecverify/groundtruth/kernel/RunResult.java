@@ -34,7 +34,7 @@ public record RunResult(Suite suite, GuestCpu cpu, PackageVersion kernel, List<P
     /** A labelled description for failure messages: outcome, versions, the console tail. */
     public String describe() {
         StringBuilder b = new StringBuilder();
-        b.append(suite.codename()).append(" / ").append(cpu.qemuName()).append(": ").append(outcome).append('\n');
+        b.append(suite.codename()).append(" / ").append(cpu.qemuCpu()).append(": ").append(outcome).append('\n');
         b.append("  kernel   ").append(kernel).append('\n');
         b.append("  wall     ").append(seconds(wall)).append(" (to kexec -e ").append(seconds(toKexec)).append(", kexec -e to up ")
                 .append(seconds(kexecToUp)).append(")\n");
