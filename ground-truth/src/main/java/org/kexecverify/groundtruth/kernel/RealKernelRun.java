@@ -371,9 +371,10 @@ public final class RealKernelRun {
                         progress("kexec -l (symbols: " + symbols.size() + ")");
                         startObserver();
                     } else if (l.startsWith("KV1: LOAD_FAILED rc=")) {
-                        return new KexecOutcome.SetupFailed("kexec -l failed (" + l.substring(17) + ")"
-                                + (lastOops.isEmpty() ? "" : ", the kernel oopsed: " + lastOops + (oopsPc.isEmpty() ? "" : "; " + oopsPc))
-                                + ": " + loadFailure());
+                        String rc = l.substring(17);
+                        return new KexecOutcome.SetupFailed("kexec -l failed (" + rc + (rc.equals("rc=139") ? ", SIGSEGV" : "") + ")"
+                                + (lastOops.isEmpty() ? ": " + loadFailure()
+                                        : ", the kernel oopsed in the syscall: " + lastOops + (oopsPc.isEmpty() ? "" : "; " + oopsPc)));
                     } else if (l.equals("KV1: KEXEC_E")) {
                         tKexec = now;
                         phase = Phase.RELOCATION;
