@@ -80,7 +80,6 @@ public final class ExceptionLog {
      * of them, the recent ones all synchronous (no IRQ, which an idle kernel takes forever) and of at most four kinds.
      */
     public synchronized boolean faultLoop(long minimum) {
-        finish();
         if (sinceMark < minimum || recent.size() < Math.min(WINDOW, minimum)) return false;
         Map<String, Integer> k = kinds();
         if (k.size() > 4) return false;
@@ -96,9 +95,11 @@ public final class ExceptionLog {
         return k;
     }
 
-    /** The exceptions since the mark: how many, and the kinds among the most recent, most frequent first. */
+    /**
+     * The exceptions since the mark: how many, and the kinds among the most recent, most frequent first. The record
+     * QEMU is still writing is left out (its lines may be half there).
+     */
     public synchronized Summary summary() {
-        finish();
         List<Map.Entry<String, Integer>> e = new ArrayList<>(kinds().entrySet());
         e.sort((a, b) -> b.getValue() - a.getValue());
         List<String> kinds = new ArrayList<>();
