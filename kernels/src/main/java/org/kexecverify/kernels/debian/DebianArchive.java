@@ -93,6 +93,9 @@ public final class DebianArchive {
             {"APT::Architecture", arch}, {"APT::Architectures::", arch},
             {"Dir::State", dir.resolve("state").toString()}, {"Dir::State::status", dir.resolve("state/status").toString()},
             {"Dir::Cache", dir.resolve("cache").toString()},
+            // a host may switch the binary caches off (Dir::Cache::pkgcache ""): then every apt-cache call rebuilds them (~1 s)
+            {"Dir::Cache::pkgcache", dir.resolve("cache/pkgcache.bin").toString()},
+            {"Dir::Cache::srcpkgcache", dir.resolve("cache/srcpkgcache.bin").toString()},
             {"Dir::Etc::SourceList", dir.resolve("sources.list").toString()}, {"Dir::Etc::SourceParts", dir.resolve("sources.list.d").toString()},
             {"Dir::Etc::Parts", dir.resolve("apt.conf.d").toString()}, {"Dir::Etc::Preferences", dir.resolve("preferences").toString()},
             {"Dir::Etc::PreferencesParts", dir.resolve("preferences.d").toString()}, {"Debug::NoLocking", "1"},
@@ -156,6 +159,40 @@ public final class DebianArchive {
         cmd.addAll(List.of("depends", metapackage));
         Matcher m = Pattern.compile("(?m)^\\s*Depends:\\s*(" + Pattern.quote(prefix) + "\\S*)").matcher(run(cmd, dir, 120));
         if (!m.find()) throw new Unavailable(metapackage + " in " + suite.codename() + " depends on no " + prefix + "* package");
+        return m.group(1);
+    }
+
+    /**
+     * The packages {@code pkg} hard-depends on ({@code Depends} and {@code PreDepends}, as {@code apt-cache depends}
+     * prints them): of a group of alternatives the first, a virtual package ({@code <debconf-2.0>}) left out.
+     */
+    public List<String> depends(String pkg) throws Unavailable {
+        ensureIndex();
+        List<String> cmd = new ArrayList<>(List.of("apt-cache"));
+        cmd.addAll(options());
+        cmd.addAll(List.of("depends", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces",
+                "--no-enhances", pkg));
+        List<String> out = new ArrayList<>();
+        boolean alternative = false;
+        for (String line : run(cmd, dir, 120).split("\n")) {
+            Matcher m = Pattern.compile("^\\s*(\\|?)(?:Pre)?Depends:\\s*(\\S+)").matcher(line);
+            if (!m.find()) continue;
+            boolean firstOfGroup = !alternative;
+            alternative = !m.group(1).isEmpty();
+            String name = m.group(2);
+            if (firstOfGroup && !name.startsWith("<") && !out.contains(name)) out.add(name);
+        }
+        return out;
+    }
+
+    /** The archive section of {@code pkg}'s candidate ({@code libs}, {@code admin}, {@code contrib/libs} ...). */
+    public String section(String pkg) throws Unavailable {
+        ensureIndex();
+        List<String> cmd = new ArrayList<>(List.of("apt-cache"));
+        cmd.addAll(options());
+        cmd.addAll(List.of("show", "--no-all-versions", pkg));
+        Matcher m = Pattern.compile("(?m)^Section:\\s*(\\S+)").matcher(run(cmd, dir, 120));
+        if (!m.find()) throw new Unavailable("no Section for '" + pkg + "' in " + suite.codename());
         return m.group(1);
     }
 
