@@ -27,7 +27,7 @@ final class DebianKernelTier {
 
     static DesignCode resolve(Path dir, String suite, String version) throws Exception {
         Path f = dir.resolve(suite + ".yaml");
-        Files.writeString(f, Files.readString(Path.of("../scenarios/upstream-el2.yaml")) + "\ncode:\n  kernel: " + suite
+        Files.writeString(f, withoutCode(Files.readString(Path.of("../scenarios/upstream-el2.yaml"))) + "\ncode:\n  kernel: " + suite
                 + "\n  entry: arm64_relocate_new_kernel\n  vectors: trans_pgd_stub_vectors\n  version: \"" + version + "\"\n");
         Scenario s = ResolvedScenarios.load(f);
         if (s.code() instanceof ProgramCode.Missing m) {
@@ -63,4 +63,10 @@ final class DebianKernelTier {
         return n;
     }
 
+
+    /** The bundled scenario's text without its own code: section (the test names the code). */
+    static String withoutCode(String yaml) {
+        int code = yaml.indexOf("\ncode:");
+        return code < 0 ? yaml : yaml.substring(0, code + 1);
+    }
 }

@@ -46,7 +46,7 @@ class DebianTrixieRelocationCodeTest {
 
     private static java.util.Map<String, Integer> required(DesignCode c) {
         java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
-        for (String n : org.kexecverify.model.program.KimageOffsets.REQUIRED) m.put(n, c.offsets().asMap().get(n));
+        for (String n : org.kexecverify.model.program.KimageOffsets.KERNEL_FIELDS) m.put(n, c.offsets().asMap().get(n));
         return m;
     }
 }
