@@ -170,7 +170,7 @@ public final class QemuRelocationBench {
                 Path elf = buildWrapper(tools, dir, wrapperPa, params, verify.apply(plan.list().copies()));
                 List<String> cmd = new ArrayList<>(List.of(tools.qemu().toString(),
                         "-M", "virt,virtualization=on", "-cpu", Cpu.CORTEX_A57.qemuName(), "-smp", "1",
-                        "-m", (ram.get(0).size() >> 20) + "M", "-nographic", "-monitor", "none", "-kernel", elf.toString()));
+                        "-m", (ram.get(0).size() >> 20) + "M", "-nographic", "-monitor", "none", "-nic", "none", "-kernel", elf.toString()));
                 int runs = 0;
                 for (int i = 0; i < pfns.size(); ) {
                     int j = i + 1;

@@ -89,7 +89,7 @@ public final class QemuRunner {
     private BootInfo runOnce(Cpu cpu, Path image, List<RawOutcome> outcomes, int total) throws IOException {
         List<String> cmd = List.of(tools.qemu().toString(),
                 "-M", "virt,virtualization=on", "-cpu", cpu.qemuName(), "-m", "4G", "-smp", "1",
-                "-nographic", "-monitor", "none", "-d", "int", "-kernel", image.toString());
+                "-nographic", "-monitor", "none", "-nic", "none", "-d", "int", "-kernel", image.toString());
         Process p = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         java.util.concurrent.atomic.AtomicLong exceptions = new java.util.concurrent.atomic.AtomicLong();
