@@ -154,9 +154,9 @@ Isb ==
   /\ UNCHANGED <<el, sys, tlb, tlbiPend, elr, esr>>
 
 TlbiScope(s) ==
-  CASE s = "vmalle1" -> {"EL1_0"}
-    [] s = "alle1"   -> {"EL1_0"}
-    [] s = "alle2"   -> {"EL2", "EL2_0"}
+  CASE s \in {"vmalle1", "vmalle1is"} -> {"EL1_0"}
+    [] s \in {"alle1", "alle1is"}     -> {"EL1_0"}
+    [] s \in {"alle2", "alle2is"}     -> {"EL2", "EL2_0"}
 
 Tlbi ==
   /\ Exec("tlbi")
@@ -180,6 +180,11 @@ Hvc ==           \* hvc #0 from EL1: synchronous exception to EL2, lower-EL vect
   /\ Exec("hvc")
   /\ el = 1
   /\ TakeException(2, PcAt(pc.i + 1), [ec |-> "hvc", fn |-> Instr.fn, arg |-> Instr.arg], Instr.src)
+
+Spin ==          \* a loop the PE never leaves and that changes nothing (b ., or several instructions)
+  /\ Exec("spin")
+  /\ lastStep' = Instr.src
+  /\ UNCHANGED <<el, pc, sys, eff, tlb, tlbiPend, elr, esr>>
 
 BrNewKernel ==
   /\ Exec("br_new_kernel")
@@ -226,7 +231,7 @@ StubError ==               \* anything else: x0 = HVC_STUB_ERR; eret
 (* The MMU-enable half of the CPU's steps (instructions that only touch  *)
 (* MMU state).  The relocation module adds the data-side instructions.   *)
 MmuCpuStep ==
-  \/ InstructionAbort \/ Msr \/ Isb \/ Tlbi \/ Dsb \/ Branch \/ Hvc \/ BrNewKernel
+  \/ InstructionAbort \/ Msr \/ Isb \/ Tlbi \/ Dsb \/ Branch \/ Hvc \/ BrNewKernel \/ Spin
   \/ VectorInstructionAbort \/ VectorBranchToSelf
   \/ StubSetVectors \/ StubSoftRestart \/ StubError
 
