@@ -36,14 +36,40 @@ import org.kexecverify.model.walk.Walker;
 
 /**
  * A scenario's {@link RelocationPlan} as a page-granular {@link PageModel}: the real descriptors
- * the builder wrote, the real entry list in memory, the design's instruction order chosen from the
- * builder name and options.
+ * the builder wrote, the real entry list in memory, and the instruction sequence of the scenario's
+ * own machine code ({@code plan.scenario().code()}), read by {@link ProgramDerivation}. No builder,
+ * design or scenario name is read to decide anything.
+ *
+ * <h2>Where the instance starts</h2>
+ * At the first instruction of the relocation code, in the state the plan says. What runs before it
+ * (machine_kexec's C prelude: {@code __hyp_set_vectors}, {@code cpu_install_ttbr0}) is not in the
+ * relocation code and is not derived: the code resolvers give the relocation code and the stub
+ * vectors, not a second blob for the prelude, and a hand list of it would be a second copy of the
+ * design. Its outcome is the plan's phase state:
+ * <ul>
+ *   <li>every register of the relocation regime the code does not write before its loop holds the
+ *       plan's value (TTBR0 = the plan's idmap, TCR with its T0SZ, MAIR, SCTLR, VBAR); a TTBR the code
+ *       writes before its loop holds the running kernel's root ({@code prior_ttbrN}): for TTBR1 with
+ *       the MMU on, swapper_pg_dir, represented by the plan's linear-map copy (trans_pgd_create_copy
+ *       copies it entry by entry) plus the PAGE_KERNEL_ROX image page VBAR points into; otherwise a
+ *       root that maps nothing the code uses;</li>
+ *   <li>code that writes SCTLR with M = 1 before its loop turns the MMU on itself: it is entered with
+ *       the MMU off (after HVC_SOFT_RESTART) and TCR/MAIR already hold the plan's values (the boot code
+ *       computed them the same way); a value the code computes from registers the scenario does not
+ *       give is taken to be the plan's, a different computed value is not modelled (INCONCLUSIVE);</li>
+ *   <li>the other exception level holds its phase's registers (VBAR_EL2 = the vector copy for nVHE),
+ *       or the MMU off;</li>
+ *   <li>the TLB may hold entries of every root live at entry (those of a root the code replaces turn
+ *       stale), the I-cache may be stale.</li>
+ * </ul>
+ * A scenario without code, or with code the derivation does not understand, throws
+ * {@link ProgramUnsupported}: the engine answers INCONCLUSIVE with that reason.
  *
  * <h2>Which pages exist in the instance</h2>
  * Every page that plays a role of its own: control, table, code, vector, argument and kimage
- * pages, indirection pages, the pages of the old image VBAR points into (and, for the v5.16
- * design, the old image page that holds machine_kexec's text and swapper_pg_dir), every
- * destination page equal to one of those, and one representative per uniform run of copies.
+ * pages, indirection pages, the page of the old image VBAR points into (when the running
+ * kernel's TTBR1 is live at entry), every destination page equal to one of those, and one
+ * representative per uniform run of copies.
  *
  * <h2>The merge rule (exact)</h2>
  * Consecutive copies {@code s_i -> d_i}, {@code s_(i+1) -> d_(i+1)} of the entry list become one
@@ -72,12 +98,10 @@ import org.kexecverify.model.walk.Walker;
  * stays {@code +1}. {@link #verify} re-walks every concrete member and checks the rule.
  *
  * <h2>What is assumed, beyond the plan</h2>
- * The plan describes the relocation tables; the running kernel's tables are not in it. For the
- * v5.16 design, swapper_pg_dir's linear map is represented by its copy (trans_pgd_create_copy
- * copies it entry by entry) and its image mapping of machine_kexec's page is PAGE_KERNEL_ROX;
- * user and reserved_pg_dir tables map none of the instance's VAs. For RFC v2, TCR/MAIR hold the
- * values relocate_kernel.S writes already at entry (the boot code computed them the same way), so
- * the MSRs only make them pending again; the previous TTBR root maps nothing the code uses.
+ * The struct kimage field values the code reads are those the plan's builder wrote (by field name;
+ * the code's own offsets say which field each load reads). The old kernel's __hyp_stub_vectors,
+ * where VBAR_EL2 points when the code runs at EL2 without a vector copy of its own, has the 2019
+ * layout (el1_sync at +0x400, {@code b .} at +0x200).
  */
 public final class ScenarioAbstraction {
     private ScenarioAbstraction() {}
@@ -588,7 +612,7 @@ public final class ScenarioAbstraction {
         }
     }
 
-    /** The design's instruction order and the tables, over the page ids. */
+    /** The derived instruction sequence and the tables, over the page ids. */
     private static final class Programs {
         final Builder b;
         final Map<Long, Integer> idOf;
