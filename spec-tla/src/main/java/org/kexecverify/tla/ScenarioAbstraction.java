@@ -22,7 +22,6 @@ import org.kexecverify.model.a64.SysRegId;
 import org.kexecverify.model.program.DesignCode;
 import org.kexecverify.model.program.ProgramCode;
 import org.kexecverify.model.reg.SysReg;
-import org.kexecverify.model.scenario.KimageStruct;
 import org.kexecverify.tla.program.DerivedProgram;
 import org.kexecverify.tla.program.ProgramDerivation;
 import org.kexecverify.tla.program.ProgramUnsupported;
@@ -98,21 +97,13 @@ import org.kexecverify.model.walk.Walker;
  * stays {@code +1}. {@link #verify} re-walks every concrete member and checks the rule.
  *
  * <h2>What is assumed, beyond the plan</h2>
- * The struct kimage field values the code reads are those the plan's builder wrote (by field name;
- * the code's own offsets say which field each load reads). The old kernel's __hyp_stub_vectors,
+ * The struct kimage field values the code reads are those the plan's builder wrote at the code's
+ * own offsets ({@link DesignCode#offsets()}). The old kernel's __hyp_stub_vectors,
  * where VBAR_EL2 points when the code runs at EL2 without a vector copy of its own, has the 2019
  * layout (el1_sync at +0x400, {@code b .} at +0x200).
  */
 public final class ScenarioAbstraction {
     private ScenarioAbstraction() {}
-
-    /** Where the plan's builders put the struct kimage fields (asm-offsets name -> byte offset): the values the code reads. */
-    static final Map<String, Integer> KIMAGE_LAYOUT = Map.ofEntries(
-            Map.entry("KIMAGE_HEAD", KimageStruct.HEAD), Map.entry("KIMAGE_START", KimageStruct.START),
-            Map.entry("KIMAGE_ARCH_DTB_MEM", KimageStruct.ARCH_DTB_MEM), Map.entry("KIMAGE_ARCH_EL2_VECTORS", KimageStruct.ARCH_EL2_VECTORS),
-            Map.entry("KIMAGE_ARCH_ZERO_PAGE", KimageStruct.ARCH_ZERO_PAGE), Map.entry("KIMAGE_ARCH_TTBR1", KimageStruct.ARCH_TTBR1),
-            Map.entry("KIMAGE_ARCH_PHYS_OFFSET", KimageStruct.ARCH_PHYS_OFFSET), Map.entry("KIMAGE_ARCH_KERN_RELOC", KimageStruct.ARCH_KERN_RELOC),
-            Map.entry("KIMAGE_ARCH_TTBR0", KimageStruct.ARCH_TTBR0), Map.entry("KIMAGE_ARCH_T0SZ", KimageStruct.ARCH_T0SZ));
 
     /** One page of the instance and the concrete pages it stands for. */
     public record AbstractPage(int id, String what, List<Long> concrete) {
@@ -301,9 +292,11 @@ public final class ScenarioAbstraction {
                 SysRegId id = SysRegId.byName(e.getKey().name());
                 if (id != null) regs.put(id, e.getValue());
             }
+            // the builders write struct kimage at the code's own offsets: read each field where the code reads it
             Map<String, Long> k = new HashMap<>();
             long base = plan.scenario().placement().kimage();
-            for (Map.Entry<String, Integer> f : KIMAGE_LAYOUT.entrySet()) {
+            for (Map.Entry<String, Integer> f : code.offsets().asMap().entrySet()) {
+                if (f.getKey().equals("KIMAGE_SIZE")) continue;
                 if (mem.isRam(base + f.getValue(), 8)) k.put(f.getKey(), mem.read64(base + f.getValue()));
             }
             return new ProgramDerivation.EntryState(reloc.regs().regime().el(), regs, k);
