@@ -278,8 +278,10 @@ public final class ScenarioAbstraction {
             if (loop != null) {
                 this.dataDelta = loop.delta();
             } else {
-                Region data = reloc.data().stream().filter(r -> r.name().startsWith("source pages")).findFirst()
-                        .orElse(reloc.data().isEmpty() ? null : reloc.data().get(reloc.data().size() - 1));
+                // no relocation loop in the code (it spins before it): the plan's mapping of the first source page
+                long src = plan.list().copies().isEmpty() ? -1 : plan.list().copies().get(0).source();
+                Region data = reloc.data().stream().filter(r -> Long.compareUnsigned(src, r.pa()) >= 0
+                        && Long.compareUnsigned(src, r.pa() + r.size()) < 0).findFirst().orElse(null);
                 this.dataDelta = data == null ? 0 : data.va() - data.pa();
             }
             this.dataRange = dataDelta != 0 && reloc.regs().regime().hasTwoRanges() && (((plan.list().head() & KimageList.PAGE_MASK) + dataDelta) >>> 63) == 1 ? 1 : 0;

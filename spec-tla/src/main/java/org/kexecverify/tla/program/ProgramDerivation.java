@@ -940,7 +940,7 @@ public final class ProgramDerivation {
             after.x[entryReg] = new Val((long) KimageList.IND_DONE, "entry (IND_DONE)", new Sym(Kind.ENTRY, KimageList.IND_DONE, false));
             flagsUnknown(after);
             String src = String.format("%s+0x%x..0x%x: relocation loop (%s; data at entry page %s)", code.entry().name(), off(reloc.body().nextSetBit(0)),
-                    off(reloc.body().length() - 1), String.join(", ", parts), delta == 0 ? "(identity)" : String.format("- 0x%x", -delta));
+                    off(reloc.body().length() - 1), String.join(", ", parts), delta == 0 ? "+ 0 (identity)" : String.format("+ 0x%x (a linear map)", delta));
             out.add(new DerivedProgram.RelocationLoop(cmo, delta, parts, off(reloc.header()), src));
             return exit;
         }
