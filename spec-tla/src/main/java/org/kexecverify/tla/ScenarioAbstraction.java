@@ -301,7 +301,7 @@ public final class ScenarioAbstraction {
                 if (f.getKey().equals("KIMAGE_SIZE")) continue;
                 if (mem.isRam(base + f.getValue(), 8)) k.put(f.getKey(), mem.read64(base + f.getValue()));
             }
-            return new ProgramDerivation.EntryState(reloc.regs().regime().el(), regs, k);
+            return new ProgramDerivation.EntryState(reloc.regs().regime().el(), reloc.regs().regime() == Regime.EL2_0, regs, k);
         }
 
         String rootName(int phase, int range) {
@@ -780,6 +780,8 @@ public final class ScenarioAbstraction {
                     p.add(ins("hvc", cva, cp, s, "fn", "HVC_SOFT_RESTART", "arg", new PageModel.Va(0, 0)));
                 } else if (st instanceof DerivedProgram.BranchToNewKernel) {
                     p.add(ins("br_new_kernel", cva, cp, s));
+                } else if (st instanceof DerivedProgram.DcSetWay sw) {
+                    p.add(ins("dc_sw", cva, cp, s, "cmo", sw.op()));
                 } else if (st instanceof DerivedProgram.Spin) {
                     p.add(ins("spin", cva, cp, s));
                 } else if (st instanceof DerivedProgram.SysRegWrite w) {
@@ -787,8 +789,15 @@ public final class ScenarioAbstraction {
                     TranslationRegs phase = phaseOf(reg);
                     Object val;
                     if (reg.startsWith("SCTLR")) {
-                        if (w.value() == null) throw new ProgramUnsupported(s + ": writes " + w.reg().asmName() + " with " + w.from() + ", which the plan does not give");
-                        val = sctlrOf(w.value());
+                        if (w.value() != null) {
+                            val = sctlrOf(w.value());
+                        } else if ((w.knownZero() & 5) == 5) {
+                            // M and C cleared by the code (bic): the MMU is off, so WXN does not matter
+                            val = OFF;
+                            s = s + " (M and C cleared; the rest of " + w.from() + " is not given)";
+                        } else {
+                            throw new ProgramUnsupported(s + ": writes " + w.reg().asmName() + " with " + w.from() + ", which the plan does not give");
+                        }
                     } else if (reg.startsWith("TTBR")) {
                         val = b.rootOf(w.reg(), w.value());
                     } else if (reg.startsWith("TCR") || reg.startsWith("MAIR")) {

@@ -45,7 +45,7 @@ class ConcreteWalkAbstractionTest {
             files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
         for (Path f : files) {
-            RelocationPlan plan = ScenarioBuilders.build(ScenarioLoader.load(ProjectPrograms.withoutCodeOptions(f)));
+            RelocationPlan plan = ScenarioBuilders.build(ScenarioLoader.load(f));
             for (Phase ph : plan.phases()) {
                 TranslationRegs regs = ph.regs();
                 if (!regs.mmuOn()) continue;

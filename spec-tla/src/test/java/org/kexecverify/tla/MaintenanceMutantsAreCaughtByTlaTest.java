@@ -76,7 +76,7 @@ class MaintenanceMutantsAreCaughtByTlaTest {
 
     @Test
     void linux61MutantsFlipToRefuted(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(ProjectPrograms.linux61Available(), "no Linux 6.1 build at " + ProjectPrograms.linux61Dir());
+        Assumptions.assumeTrue(ProjectPrograms.linux61Available(), "Linux 6.1's code (upstream-el2's code: kernel: bookworm) cannot be had here");
         mutantsFlip(ProjectPrograms.linux61(), dir);
     }
 }

@@ -26,46 +26,18 @@ import org.kexecverify.model.scenario.ScenarioLoader;
 final class ProjectPrograms {
     private ProjectPrograms() {}
 
-    static final Path ASM = Path.of("../emulator/src/main/asm");
+    static final Path ASM = Path.of("../designs");
     static final String ENTRY = "arm64_relocate_new_kernel";
     static final String VECTORS = "trans_pgd_stub_vectors";
 
-    /** Which project program each bundled scenario runs (the fixture a scenario's code: section will replace). */
-    static final Map<String, String> PROGRAM_OF = Map.of(
-            "upstream-el2.yaml", "relocate_kernel_v5_16.S",
-            "upstream-el2-tables-ordinary.yaml", "relocate_kernel_v5_16.S",
-            "upstream-el2-dc-ivac.yaml", "relocate_kernel_v5_16_dc_ivac.S",
-            "upstream-el2-kimage-after-copy.yaml", "relocate_kernel_v5_16_kimage_after_copy.S",
-            "rfc-v2-el1.yaml", "relocate_kernel_rfc_v2_el2.S",
-            "rfc-v2-el2.yaml", "relocate_kernel_rfc_v2_el2.S",
-            "rfc-v2-el2-fixed.yaml", "relocate_kernel_rfc_v2_el2.S",
-            "rfc-v2-el2h.yaml", "relocate_kernel_rfc_v2_el2.S");
-
-    /** The scenario's plan with its program's code (Missing for a scenario no program is written for). */
+    /** The scenario with the code its code: section names, resolved as the checker does, and its plan. */
     static RelocationPlan planWithCode(Path file) throws Exception {
-        Scenario s = ScenarioLoader.load(withoutCodeOptions(file));
-        String prog = PROGRAM_OF.get(file.getFileName().toString());
-        ProgramCode pc = prog == null ? ProgramCode.missing("no project program or kernel code is written for " + file.getFileName())
-                : new ProgramCode.Resolved(assemble(prog));
-        return ScenarioBuilders.build(s.withCode(pc));
+        return ScenarioBuilders.build(org.kexecverify.kernels.ResolvedScenarios.load(file));
     }
 
-    /**
-     * The scenario without the retired {@code tables.options} {@code dcache_op}/{@code kimage_reads} (what the code
-     * does is in the code now; the fixture's program says it), as a temporary copy when it had them.
-     */
-    static Path withoutCodeOptions(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<String> kept = new ArrayList<>();
-        for (String l : lines) if (!l.matches("\\s+(dcache_op|kimage_reads):.*")) kept.add(l);
-        if (kept.size() == lines.size()) return file;
-        if (kept.get(kept.size() - 1).trim().equals("options:")) kept.remove(kept.size() - 1);
-        Path dir = Files.createTempDirectory("kv-scenario");
-        Path copy = dir.resolve(file.getFileName());
-        Files.write(copy, kept, StandardCharsets.UTF_8);
-        copy.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        return copy;
+    /** True when the scenario's code could be had here (a kernel: section needs Debian's packages once). */
+    static boolean hasCode(Path file) throws Exception {
+        return org.kexecverify.kernels.ResolvedScenarios.load(file).code().get().isPresent();
     }
 
     /** The same plan with other code. */
@@ -165,26 +137,18 @@ final class ProjectPrograms {
         return out;
     }
 
-    // ---- Linux 6.1, when a build is at hand --------------------------------------------------------
+    // ---- Linux 6.1 ----------------------------------------------------------------------------------
 
-    /** A defconfig build's {@code relocate_kernel.o} (and trans_pgd-asm.o beside it); never committed. */
-    static Path linux61Dir() {
-        return Path.of(System.getProperty("kexecverify.linux61.objects", "/tmp/tla-k61/6.1"));
+    static final Path UPSTREAM_EL2 = Path.of("../scenarios/upstream-el2.yaml");
+
+    /** Linux 6.1's arm64_relocate_new_kernel and trans_pgd_stub_vectors, as upstream-el2's code: kernel: bookworm gives them. */
+    static DesignCode linux61() throws Exception {
+        return org.kexecverify.kernels.ResolvedScenarios.load(UPSTREAM_EL2).code().get()
+                .orElseThrow(() -> new IllegalStateException("no Linux 6.1 code here"));
     }
 
-    static boolean linux61Available() {
-        return Files.exists(linux61Dir().resolve("relocate_kernel.o")) && Files.exists(linux61Dir().resolve("trans_pgd-asm.o"));
-    }
-
-    /** Linux 6.1's arm64_relocate_new_kernel and trans_pgd_stub_vectors, with the defconfig asm-offsets. */
-    static DesignCode linux61() throws IOException, InterruptedException {
-        Path d = linux61Dir();
-        DesignCode.Blob reloc = section(d.resolve("relocate_kernel.o"), ".kexec_relocate.text", ENTRY);
-        DesignCode.Blob vec = section(d.resolve("trans_pgd-asm.o"), ".text", VECTORS);
-        KimageOffsets off = KimageOffsets.of(Map.of("KIMAGE_HEAD", 0L, "KIMAGE_START", 24L, "KIMAGE_ARCH_DTB_MEM", 648L,
-                "KIMAGE_ARCH_EL2_VECTORS", 664L, "KIMAGE_ARCH_TTBR1", 680L, "KIMAGE_ARCH_ZERO_PAGE", 688L,
-                "KIMAGE_ARCH_PHYS_OFFSET", 696L, "KIMAGE_SIZE", 824L));
-        return new DesignCode("Linux 6.1 defconfig build (" + d + ")", "6.1", ENTRY, VECTORS, off, Map.of(ENTRY, reloc, VECTORS, vec));
+    static boolean linux61Available() throws Exception {
+        return hasCode(UPSTREAM_EL2);
     }
 
     static DesignCode.Blob section(Path obj, String section, String symbol) throws IOException, InterruptedException {

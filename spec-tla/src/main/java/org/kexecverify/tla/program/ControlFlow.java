@@ -99,6 +99,7 @@ public final class ControlFlow {
         int next = k + 1 < insn.length ? k + 1 : -1;
         return switch (i.op) {
             case Op.B -> pack(target(k));
+            case Op.BL -> pack(next, target(k));   // a call: the callee's loops are found too, its ret ends there
             case Op.BCOND, Op.CBZ, Op.CBNZ, Op.TBZ, Op.TBNZ -> pack(next, target(k));
             case Op.BR, Op.BLR, Op.RET, Op.ERET, Op.UNDEF, Op.BRK -> new int[0];
             default -> pack(next);

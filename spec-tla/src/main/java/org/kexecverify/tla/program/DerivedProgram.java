@@ -30,8 +30,11 @@ public record DerivedProgram(List<Step> steps, Map<Integer, String> vectorSlots,
     /** {@code ldr xN, [x0, #OFF]}: a struct kimage field (the asm-offsets name). */
     public record KimageLoad(String field, int offset, String src) implements Step {}
 
-    /** {@code msr REG, xN} with the value when the derivation knows it (null: not known) and where it came from. */
-    public record SysRegWrite(SysRegId reg, Long value, String from, int offset, String src) implements Step {}
+    /**
+     * {@code msr REG, xN} with the value when the derivation knows it (null: not known), the bits known to be 0
+     * when it does not (the code cleared them with bic), and where it came from.
+     */
+    public record SysRegWrite(SysRegId reg, Long value, long knownZero, String from, int offset, String src) implements Step {}
 
     public record Isb(int offset, String src) implements Step {}
 
@@ -58,6 +61,12 @@ public record DerivedProgram(List<Step> steps, Map<Integer, String> vectorSlots,
 
     /** A branch to the new image ({@code br xN} with xN = kimage->start). */
     public record BranchToNewKernel(String from, int offset, String src) implements Step {}
+
+    /**
+     * A loop nest of DC set/way operations ({@code op}: cisw, csw, isw) over the sets and ways the code computes
+     * from CCSIDR_EL1: it reaches the lines of the cache levels it visits and never a system cache.
+     */
+    public record DcSetWay(String op, int offset, String src) implements Step {}
 
     /** A loop the PE never leaves and that does nothing: {@code b .}, or a multi-instruction spin. */
     public record Spin(int offset, String src) implements Step {}

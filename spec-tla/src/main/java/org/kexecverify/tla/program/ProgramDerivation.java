@@ -45,10 +45,11 @@ public final class ProgramDerivation {
      * What holds when the code is entered.
      *
      * @param el      the exception level the code starts at (CurrentEL reads {@code el << 2})
+     * @param e2h     HCR_EL2.E2H at EL2: the EL1 register names of the code reach the EL2 registers
      * @param sysregs system registers the code may read with MRS, as the plan gives them
      * @param kimage  struct kimage fields by asm-offsets name ({@code KIMAGE_HEAD}), as the plan gives them
      */
-    public record EntryState(int el, Map<SysRegId, Long> sysregs, Map<String, Long> kimage) {
+    public record EntryState(int el, boolean e2h, Map<SysRegId, Long> sysregs, Map<String, Long> kimage) {
         public EntryState {
             sysregs = Map.copyOf(sysregs);
             kimage = Map.copyOf(kimage);
@@ -66,7 +67,12 @@ public final class ProgramDerivation {
     record Sym(Kind kind, long delta, boolean adv) {}
 
     /** A register: concrete value when known, where it came from, and its symbol. */
-    record Val(Long c, String from, Sym sym) {
+    record Val(Long c, String from, Sym sym, long zero) {
+        /** zero: bits known to be 0 even when the value is not known (after bic/and with a constant). */
+        Val(Long c, String from, Sym sym) {
+            this(c, from, sym, c == null ? 0 : ~c);
+        }
+
         static Val unknown(String from) {
             return new Val(null, from, null);
         }
@@ -108,6 +114,7 @@ public final class ProgramDerivation {
     private final EntryState entry;
     private final KimageOffsets offsets;
     private final List<Step> out = new ArrayList<>();
+    private final java.util.ArrayDeque<Integer> calls = new java.util.ArrayDeque<>();
     private ControlFlow.Loop reloc;
     private int entryReg = -1;
     private int entryLoadAt = -1;
@@ -248,10 +255,14 @@ public final class ProgramDerivation {
                 return k + 1;
             }
             case Op.MSR -> {
-                SysRegId r = SysRegId.values()[i.aux];
+                SysRegId r = redirect(SysRegId.values()[i.aux]);
+                if (r == SysRegId.CSSELR_EL1) {   // selects the cache CCSIDR_EL1 describes: no translation or cache state
+                    s.sys.put(r, reg(s, i.rd).c() == null ? 0L : reg(s, i.rd).c());
+                    return k + 1;
+                }
                 if (!TRANSLATION_REGS.contains(r)) throw unsupported(k, "a write of " + r.asmName() + " (the spec's registers: SCTLR, TTBR0/1, TCR, MAIR, VBAR)");
                 Val v = reg(s, i.rd);
-                out.add(new DerivedProgram.SysRegWrite(r, v.c(), v.from(), o, w));
+                out.add(new DerivedProgram.SysRegWrite(r, v.c(), v.zero(), v.from(), o, w));
                 if (v.c() != null) s.sys.put(r, v.c());
                 else s.sys.remove(r);
                 return k + 1;
@@ -268,8 +279,15 @@ public final class ProgramDerivation {
                         if (op.takesAddress()) throw unsupported(k, "ic ivau (I-cache maintenance by VA is not in the spec; it has IC IALLU)");
                         out.add(new DerivedProgram.IcInvalidateAll(op, o, w));
                     }
-                    case DC -> throw unsupported(k, "data-cache maintenance by VA outside the relocation loop (the spec's lines are the "
-                            + "destination pages, maintained inside the loop)");
+                    case DC -> {
+                        if (op.opName().endsWith("sw")) {
+                            int after = setWayNest(k, s);
+                            if (after >= 0) return after;
+                            throw unsupported(k, "set/way maintenance outside a loop nest over CCSIDR_EL1's sets and ways");
+                        }
+                        throw unsupported(k, "data-cache maintenance by VA outside the relocation loop (the spec's lines are the "
+                                + "destination pages, maintained inside the loop)");
+                    }
                 }
                 return k + 1;
             }
@@ -296,9 +314,27 @@ public final class ProgramDerivation {
                 if (t < 0) throw unsupported(k, "a branch out of the code");
                 return t;
             }
+            case Op.BL -> {
+                int t = cfg.target(k);
+                if (t < 0) throw unsupported(k, "a call out of the code");
+                calls.push(k + 1);
+                set(s, 30, new Val((long) (k + 1), "return address", null));
+                return t;
+            }
+            case Op.RET -> {
+                Val lr = reg(s, i.rn);
+                if (calls.isEmpty() || !"return address".equals(lr.from()) || lr.c() == null || lr.c() != (long) calls.peek()) {
+                    throw unsupported(k, "ret to " + lr.from() + " (the derivation follows ret only back to its bl)");
+                }
+                return calls.pop();
+            }
             case Op.BCOND, Op.CBZ, Op.CBNZ, Op.TBZ, Op.TBNZ -> {
                 Boolean taken = taken(i, s);
-                if (taken == null) throw unsupported(k, "a branch on a value the plan does not give (" + condFrom(i, s) + ")");
+                if (taken == null) {
+                    int after = setWayNest(k, s);
+                    if (after >= 0) return after;
+                    throw unsupported(k, "a branch on a value the plan does not give (" + condFrom(i, s) + ")");
+                }
                 int t = cfg.target(k);
                 if (taken && t < 0) throw unsupported(k, "a branch out of the code");
                 return taken ? t : k + 1;
@@ -324,6 +360,20 @@ public final class ProgramDerivation {
         }
     }
 
+    /** At EL2 with E2H = 1 the EL1 names of the translation registers reach their EL2 counterparts (Arm ARM D5.6.1). */
+    SysRegId redirect(SysRegId r) {
+        if (entry.el() != 2 || !entry.e2h()) return r;
+        return switch (r) {
+            case SCTLR_EL1 -> SysRegId.SCTLR_EL2;
+            case TTBR0_EL1 -> SysRegId.TTBR0_EL2;
+            case TTBR1_EL1 -> SysRegId.TTBR1_EL2;
+            case TCR_EL1 -> SysRegId.TCR_EL2;
+            case MAIR_EL1 -> SysRegId.MAIR_EL2;
+            case VBAR_EL1 -> SysRegId.VBAR_EL2;
+            default -> r;
+        };
+    }
+
     static final Set<SysRegId> TRANSLATION_REGS = Set.of(SysRegId.SCTLR_EL1, SysRegId.SCTLR_EL2, SysRegId.TTBR0_EL1, SysRegId.TTBR1_EL1,
             SysRegId.TTBR0_EL2, SysRegId.TTBR1_EL2, SysRegId.TCR_EL1, SysRegId.TCR_EL2, SysRegId.MAIR_EL1, SysRegId.MAIR_EL2,
             SysRegId.VBAR_EL1, SysRegId.VBAR_EL2);
@@ -346,6 +396,51 @@ public final class ProgramDerivation {
         Sym sym = f.equals("KIMAGE_HEAD") ? new Sym(Kind.ENTRY, v == null ? -1 : v & KimageList.IND_FLAGS, false) : null;
         if (i.op == Op.LDST_POST || i.op == Op.LDST_PRE) set(s, i.rn, new Val(null, b.from(), new Sym(Kind.KIMAGE, b.sym().delta() + i.imm, true)));
         set(s, i.rd, new Val(v, f, sym));
+    }
+
+    /**
+     * A branch on an unknown value inside a loop nest whose only effects are DC set/way operations (the sets and
+     * ways come from CCSIDR_EL1): the whole nest is one step. Returns its exit, or -1 when {@code k} is in no such nest.
+     */
+    private int setWayNest(int k, St s) throws ProgramUnsupported {
+        ControlFlow.Loop nest = null;
+        for (ControlFlow.Loop l : cfg.loops()) {
+            if (l.contains(k) && (reloc == null || !reloc.contains(k)) && (nest == null || l.encloses(nest))) nest = l;
+        }
+        if (nest == null) return -1;
+        String op = null;
+        BitSet b = nest.body();
+        for (int j = b.nextSetBit(0); j >= 0; j = b.nextSetBit(j + 1)) {
+            Insn i = cfg.at(j);
+            if (i.op == Op.SYS) {
+                SysOp so = SysOp.values()[i.aux];
+                if (!so.opName().endsWith("sw")) return -1;
+                if (op != null && !op.equals(so.opName())) throw unsupported(j, "two kinds of set/way maintenance in one loop nest");
+                op = so.opName();
+            } else if (!(isPure(i) || i.op == Op.B || i.op == Op.BCOND || i.op == Op.CBZ || i.op == Op.CBNZ || i.op == Op.TBZ
+                    || i.op == Op.TBNZ || i.op == Op.NOP || i.op == Op.ISB || i.op == Op.DSB || i.op == Op.DMB)) {
+                return -1;
+            }
+        }
+        if (op == null) return -1;
+        if (nest.exits().size() != 1) throw unsupported(nest.header(), "a set/way loop nest with " + nest.exits().size() + " exits");
+        for (int j = b.nextSetBit(0); j >= 0; j = b.nextSetBit(j + 1)) {
+            Insn i = cfg.at(j);
+            if (isPure(i) && i.rd != 31) set(s, i.rd, Val.unknown("written in a set/way loop"));
+        }
+        flagsUnknown(s);
+        int first = b.nextSetBit(0);
+        out.add(new DerivedProgram.DcSetWay(op, off(first), String.format("%s+0x%x..0x%x: dc %s over the sets and ways of CCSIDR_EL1 (a loop nest)",
+                code.entry().name(), off(first), off(b.length() - 1), op)));
+        return nest.exits().get(0);
+    }
+
+    static boolean isPure(Insn i) {
+        return switch (i.op) {
+            case Op.MOVZ, Op.MOVN, Op.MOVK, Op.ADD_I, Op.ADDS_I, Op.SUB_I, Op.SUBS_I, Op.ADD_R, Op.ADDS_R, Op.SUB_R, Op.SUBS_R,
+                 Op.AND_I, Op.ORR_I, Op.EOR_I, Op.ANDS_I, Op.LOG_R, Op.UBFM, Op.SBFM, Op.BFM, Op.SHIFTV, Op.CSEL, Op.DP1 -> true;
+            default -> false;
+        };
     }
 
     // ---- values ---------------------------------------------------------------------------------------
@@ -504,7 +599,9 @@ public final class ProgramDerivation {
                     if (i.rd == 31) return true;
                 }
                 Sym sym = opc == 0 && inv && a.sym() != null && a.sym().kind() == Kind.DEST ? a.sym() : null;   // bic: align down
-                set(s, i.rd, new Val(r, r != null ? "logic" : "logic on " + a.from() + ", " + b.from(), sym));
+                long zero = 0;
+                if (r == null && opc == 0 && i.aux2 == 0) zero = a.zero() | (b.c() != null ? (inv ? b.c() : ~b.c()) : 0);
+                set(s, i.rd, r != null ? new Val(r, "logic", sym) : new Val(null, "logic on " + a.from() + ", " + b.from(), sym, zero));
             }
             case Op.UBFM, Op.SBFM, Op.BFM -> {
                 Val a = reg(s, i.rn);
@@ -554,10 +651,14 @@ public final class ProgramDerivation {
             }
             case Op.ADR, Op.ADRP -> set(s, i.rd, Val.unknown("adr (a PC-relative address)"));
             case Op.MRS -> {
-                SysRegId r = SysRegId.values()[i.aux];
-                Long v = s.sys.get(r);
+                SysRegId r = redirect(SysRegId.values()[i.aux]);
+                Long v = r == SysRegId.CCSIDR_EL1 || r == SysRegId.CLIDR_EL1 ? null : s.sys.get(r);
                 if (r == SysRegId.CURRENTEL) v = (long) entry.el() << 2;
                 set(s, i.rd, new Val(v, "mrs " + r.asmName(), null));
+            }
+            case Op.DP1 -> {
+                Val a = reg(s, i.rn);
+                set(s, i.rd, Val.unknown("clz/rbit/rev of " + a.from()));
             }
             default -> {
                 return false;
