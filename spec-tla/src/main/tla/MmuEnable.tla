@@ -153,8 +153,10 @@ Isb ==
   /\ Advance /\ lastStep' = Instr.src
   /\ UNCHANGED <<el, sys, tlb, tlbiPend, elr, esr>>
 
+(* TLBI VMALLE1 at EL2 with HCR_EL2.{E2H,TGE} = {1,1} (a VHE host) applies to the EL2&0 *)
+(* regime (Arm ARM D8.13): the instance says EL2_0 only for such a host.               *)
 TlbiScope(s) ==
-  CASE s \in {"vmalle1", "vmalle1is"} -> {"EL1_0"}
+  CASE s \in {"vmalle1", "vmalle1is"} -> IF el = 2 /\ El2Regime = "EL2_0" THEN {"EL2_0"} ELSE {"EL1_0"}
     [] s \in {"alle1", "alle1is"}     -> {"EL1_0"}
     [] s \in {"alle2", "alle2is"}     -> {"EL2", "EL2_0"}
 
