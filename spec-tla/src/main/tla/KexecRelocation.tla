@@ -172,6 +172,26 @@ RelocDcByLine ==          \* dcache_by_myline_op <op>, sy over [x19, x19 + PAGE_
   /\ UNCHANGED <<el, pc, sys, eff, tlb, tlbiPend, elr, esr, kread, kimagePage, tablePage>>
   /\ UNCHANGED <<icStale, k, dest, cur, written>>
 
+(* DC CISW/CSW/ISW over the sets and ways the code computes from CCSIDR_EL1 (the whole   *)
+(* loop nest is one step).  Set/way operations reach the lines of the cache levels the  *)
+(* loop visits and never a system cache beyond the PE's hierarchy (Arm ARM: not for      *)
+(* coherency with other agents); the derivation does not establish which levels hold a   *)
+(* destination line, so each line is either reached or left as it is.                    *)
+DcSetWay ==
+  /\ Exec("dc_sw")
+  /\ \E reached \in SUBSET CachedPages :
+       /\ IF Instr.cmo \in {"cisw", "csw"}
+          THEN mem' = [d \in CachedPages |-> IF d \in reached THEN CleanLine(dc[d], mem[d]) ELSE mem[d]]
+          ELSE \E cleaned \in SUBSET reached :       \* isw: a dirty line MAY be cleaned first
+                 mem' = [d \in CachedPages |-> IF d \in cleaned THEN CleanLine(dc[d], mem[d]) ELSE mem[d]]
+       /\ dc' = [d \in CachedPages |->
+                  IF d \notin reached THEN dc[d]
+                  ELSE IF Instr.cmo = "csw" /\ dc[d].st # "I" THEN [st |-> "C", v |-> CleanLine(dc[d], mem[d])]
+                  ELSE LineI]
+  /\ Advance /\ lastStep' = Instr.src
+  /\ UNCHANGED <<el, sys, eff, tlb, tlbiPend, elr, esr>>
+  /\ UNCHANGED <<icStale, k, phase, dest, cur, written, kread, kimagePage, tablePage>>
+
 RelocLdrNextEntry ==      \* ldr x16, [x14], #8 ; tbz x16, IND_DONE_BIT, .Lloop
   /\ InLoop("ldr")
   /\ k + 1 <= Len(Entries)
@@ -183,7 +203,7 @@ RelocLdrNextEntry ==      \* ldr x16, [x14], #8 ; tbz x16, IND_DONE_BIT, .Lloop
   /\ UNCHANGED <<mem, dc, icStale, dest, cur, written>>
 
 RelocCpuStep ==
-  \/ DataAbort \/ LdrKimage \/ IcIallu
+  \/ DataAbort \/ LdrKimage \/ IcIallu \/ DcSetWay
   \/ RelocIndirection \/ RelocDestination \/ RelocCopyPage \/ RelocDcByLine
   \/ RelocLdrNextEntry
 

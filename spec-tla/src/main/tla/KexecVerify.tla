@@ -39,6 +39,7 @@ DsbComplete          == Dsb                    /\ UNCHANGED relocVars
 BranchTo             == Branch                 /\ UNCHANGED relocVars
 HvcCall              == Hvc                    /\ UNCHANGED relocVars
 BrToNewKernel        == BrNewKernel            /\ UNCHANGED relocVars
+SpinForever          == Spin                   /\ UNCHANGED relocVars
 TakeVectorAbort      == VectorInstructionAbort /\ UNCHANGED relocVars
 VectorSpin           == VectorBranchToSelf     /\ UNCHANGED relocVars
 HypStubSetVectors    == StubSetVectors         /\ UNCHANGED relocVars
@@ -50,7 +51,7 @@ TlbSpecWalk          == TlbSpeculativeWalk     /\ UNCHANGED relocVars
 (* The PE's own steps: these get weak fairness. *)
 CpuStep ==
   \/ TakeInstructionAbort \/ MsrSysReg \/ IsbSync \/ TlbiIssue \/ DsbComplete
-  \/ BranchTo \/ HvcCall \/ BrToNewKernel \/ TakeVectorAbort \/ VectorSpin
+  \/ BranchTo \/ HvcCall \/ BrToNewKernel \/ SpinForever \/ TakeVectorAbort \/ VectorSpin
   \/ HypStubSetVectors \/ HypStubSoftRestart \/ HypStubError
   \/ RelocCpuStep
 

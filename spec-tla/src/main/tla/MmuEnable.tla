@@ -153,10 +153,12 @@ Isb ==
   /\ Advance /\ lastStep' = Instr.src
   /\ UNCHANGED <<el, sys, tlb, tlbiPend, elr, esr>>
 
+(* TLBI VMALLE1 at EL2 with HCR_EL2.{E2H,TGE} = {1,1} (a VHE host) applies to the EL2&0 *)
+(* regime (Arm ARM D8.13): the instance says EL2_0 only for such a host.               *)
 TlbiScope(s) ==
-  CASE s = "vmalle1" -> {"EL1_0"}
-    [] s = "alle1"   -> {"EL1_0"}
-    [] s = "alle2"   -> {"EL2", "EL2_0"}
+  CASE s \in {"vmalle1", "vmalle1is"} -> IF el = 2 /\ El2Regime = "EL2_0" THEN {"EL2_0"} ELSE {"EL1_0"}
+    [] s \in {"alle1", "alle1is"}     -> {"EL1_0"}
+    [] s \in {"alle2", "alle2is"}     -> {"EL2", "EL2_0"}
 
 Tlbi ==
   /\ Exec("tlbi")
@@ -180,6 +182,11 @@ Hvc ==           \* hvc #0 from EL1: synchronous exception to EL2, lower-EL vect
   /\ Exec("hvc")
   /\ el = 1
   /\ TakeException(2, PcAt(pc.i + 1), [ec |-> "hvc", fn |-> Instr.fn, arg |-> Instr.arg], Instr.src)
+
+Spin ==          \* a loop the PE never leaves and that changes nothing (b ., or several instructions)
+  /\ Exec("spin")
+  /\ lastStep' = Instr.src
+  /\ UNCHANGED <<el, pc, sys, eff, tlb, tlbiPend, elr, esr>>
 
 BrNewKernel ==
   /\ Exec("br_new_kernel")
@@ -226,7 +233,7 @@ StubError ==               \* anything else: x0 = HVC_STUB_ERR; eret
 (* The MMU-enable half of the CPU's steps (instructions that only touch  *)
 (* MMU state).  The relocation module adds the data-side instructions.   *)
 MmuCpuStep ==
-  \/ InstructionAbort \/ Msr \/ Isb \/ Tlbi \/ Dsb \/ Branch \/ Hvc \/ BrNewKernel
+  \/ InstructionAbort \/ Msr \/ Isb \/ Tlbi \/ Dsb \/ Branch \/ Hvc \/ BrNewKernel \/ Spin
   \/ VectorInstructionAbort \/ VectorBranchToSelf
   \/ StubSetVectors \/ StubSoftRestart \/ StubError
 

@@ -72,6 +72,9 @@ public final class ExportCommand implements Callable<Integer> {
             abs = ScenarioAbstraction.of(plan, WalkOptions.DEFAULT);
         } catch (ScenarioError e) {
             throw new BadInput(e.oneLine());
+        } catch (org.kexecverify.tla.program.ProgramUnsupported e) {
+            spec.commandLine().getErr().println("tla: INCONCLUSIVE: " + e.getMessage());
+            return ExitCode.INCONCLUSIVE;
         }
         Files.createDirectories(out);
         // everything is written into a fresh directory next to --out and moved in file by file
@@ -83,7 +86,7 @@ public final class ExportCommand implements Callable<Integer> {
             checks = TlaEngine.writeConfigs(inst, TlaEngine.PROPERTIES.keySet());
             StringBuilder pages = new StringBuilder();
             pages.append("# ").append(abs.model().name()).append(": instance pages of ").append(plan.scenario().name())
-                    .append(" (design ").append(abs.design()).append(", dc ").append(abs.cmo()).append(")\n");
+                    .append(" (code ").append(abs.program().describe()).append(", dc ").append(abs.cmo()).append(")\n");
             pages.append("# merge rule: see org.kexecverify.tla.ScenarioAbstraction\n");
             for (ScenarioAbstraction.AbstractPage p : abs.pages().values()) {
                 pages.append(String.format("%4d  %-60s %d concrete page(s), first 0x%x%n", p.id(), p.what(), p.concrete().size(), p.concrete().get(0)));

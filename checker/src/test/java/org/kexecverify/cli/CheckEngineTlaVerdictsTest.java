@@ -14,9 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code check --engine tla} on the bundled scenarios, TLC on the page-level instance of each:
- * the RFC v2 EL2 freeze (exception loop, no termination), the v5.16 design and the fixed RFC v2
- * EL2 variant (everything holds), the kimage-after-copy and ordinary-table-allocation variants
- * (NO_CLOBBER refuted). A TLC that cannot run is INCONCLUSIVE, exit 3.
+ * the RFC v2 EL2 freeze (exception loop, no termination), the v5.16 design (everything holds), the
+ * fixed RFC v2 EL2 variant (everything but COHERENT_HANDOFF: no per-page clean), the
+ * kimage-after-copy and ordinary-table-allocation variants (NO_CLOBBER refuted). The instance is
+ * derived from the scenario's code: without a code: section (hibernate-resume) every tla verdict is
+ * INCONCLUSIVE.
+ * A TLC that cannot run is INCONCLUSIVE, exit 3.
  */
 class CheckEngineTlaVerdictsTest {
 
@@ -42,7 +45,11 @@ class CheckEngineTlaVerdictsTest {
         Map<String, String> allHold = Map.of("NO_CLOBBER", "PROVED", "VECTORS_EXECUTABLE", "PROVED", "COHERENT_HANDOFF", "PROVED",
                 "TLB_CLEAN_BEFORE_ENABLE", "PROVED", "NO_HANG_AFTER_MMU_ON", "PROVED");
         assertEquals(allHold, v.get("upstream-el2"), all);
-        assertEquals(allHold, v.get("rfc-v2-el2-fixed"), all);
+        // RFC v2 8/8 has no per-page clean; it cleans level 1 by set/way, which does not reach a line held elsewhere
+        // (another level, a system cache): the copy need not be at the PoC
+        Map<String, String> fixed = new java.util.HashMap<>(allHold);
+        fixed.put("COHERENT_HANDOFF", "REFUTED");
+        assertEquals(fixed, v.get("rfc-v2-el2-fixed"), all);
         assertEquals("REFUTED", v.get("rfc-v2-el2").get("VECTORS_EXECUTABLE"), all);
         assertEquals("REFUTED", v.get("rfc-v2-el2").get("NO_HANG_AFTER_MMU_ON"), all);
         assertEquals("PROVED", v.get("rfc-v2-el2").get("NO_CLOBBER"), all);
@@ -53,6 +60,15 @@ class CheckEngineTlaVerdictsTest {
         assertEquals("INCONCLUSIVE", v.get("upstream-el2-kimage-after-copy").get("NO_HANG_AFTER_MMU_ON"), all);
         assertTrue(Files.exists(out.resolve("upstream-el2-kimage-after-copy.NO_CLOBBER.tla.itf.json")), all);
         assertTrue(Files.exists(out.resolve("rfc-v2-el2.NO_HANG_AFTER_MMU_ON.tla.itf.json")), all);
+    }
+
+    @Test
+    void aScenarioWithoutCodeIsInconclusiveNeverProved(@TempDir Path out) throws Exception {
+        CliRun r = CliRun.of("check", "--engine", "tla", "--quiet", "--out", out.toString(), "../scenarios/hibernate-resume.yaml");
+        assertEquals(ExitCode.INCONCLUSIVE, r.code(), r::toString);
+        String json = Files.readString(out.resolve("verdicts.json"));
+        verdicts(out).get("hibernate-resume").forEach((o, outcome) -> assertEquals("INCONCLUSIVE", outcome, o + ": " + json));
+        assertTrue(json.contains("no machine code for the tla engine"), json);
     }
 
     @Test

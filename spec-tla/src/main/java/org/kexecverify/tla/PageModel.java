@@ -83,7 +83,7 @@ public record PageModel(String name, String el2Regime, int initEl, List<Instruct
 
     /**
      * One kernel instruction. {@code op} is one of msr, isb, dsb, tlbi, ic_iallu, branch, hvc,
-     * ldr_kimage, copy_loop, br_new_kernel; {@code fields} holds the op's operands (reg/val,
+     * ldr_kimage, copy_loop, br_new_kernel, spin; {@code fields} holds the op's operands (reg/val,
      * scope, fn/arg, field/range, cmo/range).
      */
     public record Instruction(String op, Va va, int pa, String src, Map<String, Object> fields) {

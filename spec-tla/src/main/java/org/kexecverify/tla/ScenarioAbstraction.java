@@ -18,6 +18,13 @@ import org.kexecverify.model.plan.Phase;
 import org.kexecverify.model.plan.PhysRegion;
 import org.kexecverify.model.plan.Region;
 import org.kexecverify.model.plan.RelocationPlan;
+import org.kexecverify.model.a64.SysRegId;
+import org.kexecverify.model.program.DesignCode;
+import org.kexecverify.model.program.ProgramCode;
+import org.kexecverify.model.reg.SysReg;
+import org.kexecverify.tla.program.DerivedProgram;
+import org.kexecverify.tla.program.ProgramDerivation;
+import org.kexecverify.tla.program.ProgramUnsupported;
 import org.kexecverify.model.regime.Regime;
 import org.kexecverify.model.scenario.ScenarioError;
 import org.kexecverify.model.walk.AccessType;
@@ -28,14 +35,40 @@ import org.kexecverify.model.walk.Walker;
 
 /**
  * A scenario's {@link RelocationPlan} as a page-granular {@link PageModel}: the real descriptors
- * the builder wrote, the real entry list in memory, the design's instruction order chosen from the
- * builder name and options.
+ * the builder wrote, the real entry list in memory, and the instruction sequence of the scenario's
+ * own machine code ({@code plan.scenario().code()}), read by {@link ProgramDerivation}. No builder,
+ * design or scenario name is read to decide anything.
+ *
+ * <h2>Where the instance starts</h2>
+ * At the first instruction of the relocation code, in the state the plan says. What runs before it
+ * (machine_kexec's C prelude: {@code __hyp_set_vectors}, {@code cpu_install_ttbr0}) is not in the
+ * relocation code and is not derived: the code resolvers give the relocation code and the stub
+ * vectors, not a second blob for the prelude, and a hand list of it would be a second copy of the
+ * design. Its outcome is the plan's phase state:
+ * <ul>
+ *   <li>every register of the relocation regime the code does not write before its loop holds the
+ *       plan's value (TTBR0 = the plan's idmap, TCR with its T0SZ, MAIR, SCTLR, VBAR); a TTBR the code
+ *       writes before its loop holds the running kernel's root ({@code prior_ttbrN}): for TTBR1 with
+ *       the MMU on, swapper_pg_dir, represented by the plan's linear-map copy (trans_pgd_create_copy
+ *       copies it entry by entry) plus the PAGE_KERNEL_ROX image page VBAR points into; otherwise a
+ *       root that maps nothing the code uses;</li>
+ *   <li>code that writes SCTLR with M = 1 before its loop turns the MMU on itself: it is entered with
+ *       the MMU off (after HVC_SOFT_RESTART) and TCR/MAIR already hold the plan's values (the boot code
+ *       computed them the same way); a value the code computes from registers the scenario does not
+ *       give is taken to be the plan's, a different computed value is not modelled (INCONCLUSIVE);</li>
+ *   <li>the other exception level holds its phase's registers (VBAR_EL2 = the vector copy for nVHE),
+ *       or the MMU off;</li>
+ *   <li>the TLB may hold entries of every root live at entry (those of a root the code replaces turn
+ *       stale), the I-cache may be stale.</li>
+ * </ul>
+ * A scenario without code, or with code the derivation does not understand, throws
+ * {@link ProgramUnsupported}: the engine answers INCONCLUSIVE with that reason.
  *
  * <h2>Which pages exist in the instance</h2>
  * Every page that plays a role of its own: control, table, code, vector, argument and kimage
- * pages, indirection pages, the pages of the old image VBAR points into (and, for the v5.16
- * design, the old image page that holds machine_kexec's text and swapper_pg_dir), every
- * destination page equal to one of those, and one representative per uniform run of copies.
+ * pages, indirection pages, the page of the old image VBAR points into (when the running
+ * kernel's TTBR1 is live at entry), every destination page equal to one of those, and one
+ * representative per uniform run of copies.
  *
  * <h2>The merge rule (exact)</h2>
  * Consecutive copies {@code s_i -> d_i}, {@code s_(i+1) -> d_(i+1)} of the entry list become one
@@ -64,18 +97,13 @@ import org.kexecverify.model.walk.Walker;
  * stays {@code +1}. {@link #verify} re-walks every concrete member and checks the rule.
  *
  * <h2>What is assumed, beyond the plan</h2>
- * The plan describes the relocation tables; the running kernel's tables are not in it. For the
- * v5.16 design, swapper_pg_dir's linear map is represented by its copy (trans_pgd_create_copy
- * copies it entry by entry) and its image mapping of machine_kexec's page is PAGE_KERNEL_ROX;
- * user and reserved_pg_dir tables map none of the instance's VAs. For RFC v2, TCR/MAIR hold the
- * values relocate_kernel.S writes already at entry (the boot code computed them the same way), so
- * the MSRs only make them pending again; the previous TTBR root maps nothing the code uses.
+ * The struct kimage field values the code reads are those the plan's builder wrote at the code's
+ * own offsets ({@link DesignCode#offsets()}). The old kernel's __hyp_stub_vectors,
+ * where VBAR_EL2 points when the code runs at EL2 without a vector copy of its own, has the 2019
+ * layout (el1_sync at +0x400, {@code b .} at +0x200).
  */
 public final class ScenarioAbstraction {
     private ScenarioAbstraction() {}
-
-    /** D-cache maintenance by VA after each copied page: {@code tables.options.dcache_op}. */
-    public static final List<String> DCACHE_OPS = List.of("civac", "ivac", "cvac");
 
     /** One page of the instance and the concrete pages it stands for. */
     public record AbstractPage(int id, String what, List<Long> concrete) {
@@ -85,7 +113,7 @@ public final class ScenarioAbstraction {
     }
 
     /** The instance's input and the page map (for export notes and tests). */
-    public record Result(PageModel model, SortedMap<Integer, AbstractPage> pages, String design, String cmo) {}
+    public record Result(PageModel model, SortedMap<Integer, AbstractPage> pages, DerivedProgram program, String cmo) {}
 
     private static final long PAGE = PhysicalMemory.PAGE_SIZE;
 
@@ -160,7 +188,7 @@ public final class ScenarioAbstraction {
     // ------------------------------------------------------------------------------------------
 
     /** Builds the instance for {@code plan}; {@code options} is the walk policy of the run. */
-    public static Result of(RelocationPlan plan, WalkOptions options) throws ScenarioError {
+    public static Result of(RelocationPlan plan, WalkOptions options) throws ScenarioError, ProgramUnsupported {
         return new Builder(plan, options).build();
     }
 
@@ -168,7 +196,7 @@ public final class ScenarioAbstraction {
      * The merge rule, checked again from scratch: every concrete member of every merged page has
      * the representative's roles and walk signature. Returns the violations (empty: exact).
      */
-    public static List<String> verify(RelocationPlan plan, WalkOptions options, Result r) throws ScenarioError {
+    public static List<String> verify(RelocationPlan plan, WalkOptions options, Result r) throws ScenarioError, ProgramUnsupported {
         Builder b = new Builder(plan, options);
         b.prepare();
         List<String> bad = new ArrayList<>();
@@ -202,7 +230,8 @@ public final class ScenarioAbstraction {
         final WalkOptions options;
         final PhysicalMemory mem;
         final String file;
-        final String design;
+        final DesignCode code;
+        final DerivedProgram prog;
         final Phase reloc;
         final int dataRange;
         final long dataDelta;
@@ -210,33 +239,91 @@ public final class ScenarioAbstraction {
         final Map<Long, Set<String>> roles = new HashMap<>();
         final Map<String, Set<Long>> tablesOf = new LinkedHashMap<>();
         final Map<Long, List<Object>> sigCache = new HashMap<>();
+        /** TTBR values the code writes that are no phase's root (e.g. the zero page of a break-before-make): name -> PA. */
+        final Map<String, Long> extraRoots = new LinkedHashMap<>();
+        /** Registers the code writes before its relocation loop (their entry value is the running kernel's). */
+        final Set<SysRegId> writtenBefore = new java.util.HashSet<>();
+        /** The code turns the MMU on itself before the loop: it is entered with the MMU off. */
+        final boolean enablesMmu;
         List<RawEntry> raw;
         List<Copy> copies;
-        // the pages of the old image the design uses
+        // the page of the old image VBAR points into, when the running kernel's TTBR1 is live at entry
         long oldText = -1;
-        long hypStub = -1;
         final Set<Long> vectorPages = new TreeSet<>();
         long fieldsPage;
 
-        Builder(RelocationPlan plan, WalkOptions options) {
+        Builder(RelocationPlan plan, WalkOptions options) throws ProgramUnsupported {
             this.plan = plan;
             this.options = options;
             this.mem = plan.memory();
             this.file = plan.scenario().file();
-            this.design = plan.design();
             this.reloc = plan.phases().get(0);
-            Region data = reloc.data().stream().filter(r -> r.name().startsWith("source pages")).findFirst()
-                    .orElse(reloc.data().isEmpty() ? null : reloc.data().get(reloc.data().size() - 1));
-            this.dataDelta = data == null ? 0 : data.va() - data.pa();
-            this.dataRange = data != null && reloc.regs().regime().hasTwoRanges() && (data.va() >>> 63) == 1 ? 1 : 0;
+            ProgramCode pc = plan.scenario().code();
+            if (pc.get().isEmpty()) throw new ProgramUnsupported("no machine code for the tla engine to derive the instance from: " + pc.reason());
+            this.code = pc.get().get();
+            this.prog = ProgramDerivation.derive(code, entryState());
+            DerivedProgram.RelocationLoop loop = null;
+            boolean enables = false;
+            for (DerivedProgram.Step st : prog.steps()) {
+                if (st instanceof DerivedProgram.RelocationLoop l) {
+                    loop = l;
+                    break;
+                }
+                if (st instanceof DerivedProgram.SysRegWrite w) {
+                    writtenBefore.add(w.reg());
+                    if (w.reg().name().startsWith("SCTLR") && w.value() != null && (w.value() & 1) != 0) enables = true;
+                }
+            }
+            this.enablesMmu = enables;
+            if (loop != null) {
+                this.dataDelta = loop.delta();
+            } else {
+                // no relocation loop in the code (it spins before it): the plan's mapping of the first source page
+                long src = plan.list().copies().isEmpty() ? -1 : plan.list().copies().get(0).source();
+                Region data = reloc.data().stream().filter(r -> Long.compareUnsigned(src, r.pa()) >= 0
+                        && Long.compareUnsigned(src, r.pa() + r.size()) < 0).findFirst().orElse(null);
+                this.dataDelta = data == null ? 0 : data.va() - data.pa();
+            }
+            this.dataRange = dataDelta != 0 && reloc.regs().regime().hasTwoRanges() && (((plan.list().head() & KimageList.PAGE_MASK) + dataDelta) >>> 63) == 1 ? 1 : 0;
+        }
+
+        /** What the plan says holds when the code is entered: the level, the registers it may read, the struct kimage fields. */
+        ProgramDerivation.EntryState entryState() {
+            Map<SysRegId, Long> regs = new HashMap<>();
+            for (Map.Entry<SysReg, Long> e : plan.scenario().registers().entrySet()) {
+                SysRegId id = SysRegId.byName(e.getKey().name());
+                if (id != null) regs.put(id, e.getValue());
+            }
+            // the builders write struct kimage at the code's own offsets: read each field where the code reads it
+            Map<String, Long> k = new HashMap<>();
+            long base = plan.scenario().placement().kimage();
+            for (Map.Entry<String, Integer> f : code.offsets().asMap().entrySet()) {
+                if (f.getKey().equals("KIMAGE_SIZE")) continue;
+                if (mem.isRam(base + f.getValue(), 8)) k.put(f.getKey(), mem.read64(base + f.getValue()));
+            }
+            return new ProgramDerivation.EntryState(reloc.regs().regime().el(), reloc.regs().regime() == Regime.EL2_0, regs, k);
         }
 
         String rootName(int phase, int range) {
-            return switch (design) {
-                case "upstream-trans-pgd", "hibernate-resume" -> phase > 0 ? "el2_ttbr" + range : range == 0 ? "idmap" : "lm_copy";
-                case "rfc-v2-trans-table" -> range == 0 ? "trans_table" : "ttbr1";
-                default -> "ttbr" + range + (phase > 0 ? "_phase" + phase : "");
-            };
+            TranslationRegs r = plan.phases().get(phase).regs();
+            long v = range == 0 ? r.ttbr0() : r.ttbr1();
+            return String.format("ttbr%d@0x%x", range, DescriptorBits.ADDRESS.get(v) << 12);
+        }
+
+        /** The root a TTBR write of {@code value} installs: a phase's root, or a page the code names (walked too). */
+        String rootOf(SysRegId reg, long value) {
+            int range = reg.name().startsWith("TTBR1") ? 1 : 0;
+            long pa = DescriptorBits.ADDRESS.get(value) << 12;
+            for (JavaRoot jr : javaRoots) {
+                long t = jr.range() == 0 ? jr.regs().ttbr0() : jr.regs().ttbr1();
+                if (jr.range() == range && (DescriptorBits.ADDRESS.get(t) << 12) == pa) return jr.name();
+            }
+            return String.format("ttbr%d@0x%x", range, pa);
+        }
+
+        /** The running kernel's root of {@code range} at entry, when the code replaces it before the loop. */
+        static String priorRoot(int range) {
+            return "prior_ttbr" + range;
         }
 
         void role(long page, String r) {
@@ -247,25 +334,41 @@ public final class ScenarioAbstraction {
             return roles.getOrDefault(pg(page), Set.of());
         }
 
-        void prepare() throws ScenarioError {
+        /** The TTBR of {@code range} in the relocation regime is written before the loop, the MMU being on at entry. */
+        boolean priorLive(int range) {
+            TranslationRegs r = reloc.regs();
+            String reg = (range == 0 ? "TTBR0" : "TTBR1") + (r.regime().el() == 1 ? "_EL1" : "_EL2");
+            return !enablesMmu && writtenBefore.contains(SysRegId.valueOf(reg));
+        }
+
+        void prepare() throws ScenarioError, ProgramUnsupported {
             for (int i = 0; i < plan.phases().size(); i++) {
                 TranslationRegs regs = plan.phases().get(i).regs();
                 if (!regs.mmuOn()) continue;
                 int ranges = regs.regime().hasTwoRanges() ? 2 : 1;
                 for (int r = 0; r < ranges; r++) {
                     JavaRoot jr = new JavaRoot(rootName(i, r), regs, r);
+                    if (javaRoots.stream().anyMatch(x -> x.name().equals(jr.name()))) continue;
                     javaRoots.add(jr);
                     Set<Long> t = tablePages(mem, regs, r);
                     tablesOf.put(jr.name(), t);
                     for (long p : t) role(p, "table page of " + jr.name());
                 }
             }
-            if (design.equals("upstream-trans-pgd")) {
-                PhysRegion zero = plan.regions(PhysRegion.Kind.TABLE).stream().filter(r -> r.name().startsWith("zero page")).findFirst().orElse(null);
-                if (zero != null) {
-                    tablesOf.put("zero_page", Set.of(pg(zero.pa())));
-                    role(zero.pa(), "table page of zero_page");
-                }
+            for (DerivedProgram.Step st : prog.steps()) {
+                if (!(st instanceof DerivedProgram.SysRegWrite w) || !w.reg().name().startsWith("TTBR")) continue;
+                if (w.value() == null) throw new ProgramUnsupported(w.src() + ": writes " + w.reg().asmName() + " with " + w.from() + ", which the plan does not give");
+                String name = rootOf(w.reg(), w.value());
+                if (tablesOf.containsKey(name)) continue;
+                long pa = DescriptorBits.ADDRESS.get(w.value()) << 12;
+                if (!mem.isRam(pa, PAGE)) throw new ProgramUnsupported(w.src() + String.format(": installs a table at 0x%x, which is not RAM", pa));
+                int range = w.reg().name().startsWith("TTBR1") ? 1 : 0;
+                extraRoots.put(name, pa);
+                TranslationRegs rr = range == 1 ? reloc.regs().withTtbr1(pa) : reloc.regs().withTtbr0(pa);
+                javaRoots.add(new JavaRoot(name, rr, range));
+                Set<Long> t = tablePages(mem, rr, range);
+                tablesOf.put(name, t);
+                for (long p : t) role(p, "table page of " + name);
             }
             for (PhysRegion r : plan.regions()) {
                 for (long p = pg(r.pa()); Long.compareUnsigned(p, r.end()) < 0; p += PAGE) {
@@ -292,13 +395,11 @@ public final class ScenarioAbstraction {
                 long v = identityPa(ph.vbar());
                 if (v >= 0) role(v, String.format("vector page 0x%x (VBAR)", pg(v)));
             }
-            if (design.equals("upstream-trans-pgd") || design.equals("hibernate-resume")) {
+            long vbar = reloc.vbar();
+            if (priorLive(1) && identityPa(vbar) < 0 && (vbar >>> 63) == 1) {
+                // VBAR_ELx points into the running kernel's image, mapped by the TTBR1 the code replaces
                 oldText = pg(plan.scenario().placement().oldKernelBase());
-                role(oldText, String.format("old kernel text page 0x%x (machine_kexec, vectors, swapper_pg_dir)", oldText));
-                if (plan.scenario().regime() == Regime.EL2 && design.equals("upstream-trans-pgd")) {
-                    hypStub = pg(plan.scenario().placement().hypStubVectors());
-                    role(hypStub, String.format("__hyp_stub_vectors page 0x%x", hypStub));
-                }
+                role(oldText, String.format("old kernel text page 0x%x (the running kernel's vectors, VBAR)", oldText));
             }
             PhysRegion args = plan.regions(PhysRegion.Kind.ARGUMENTS).stream().findFirst().orElse(null);
             fieldsPage = pg(args != null ? args.pa() : plan.scenario().placement().kimage());
@@ -381,12 +482,8 @@ public final class ScenarioAbstraction {
             return signature(p);
         }
 
-        Result build() throws ScenarioError {
+        Result build() throws ScenarioError, ProgramUnsupported {
             prepare();
-            String cmo = plan.scenario().tables().option("dcache_op", design.equals("hibernate-resume") ? "cvac" : "civac");
-            if (!DCACHE_OPS.contains(cmo)) {
-                throw new ScenarioError(file, "tables.options.dcache_op", "expected one of " + String.join(", ", DCACHE_OPS) + ", got '" + cmo + "'");
-            }
             // pass 1: groups
             List<Group> groups = new ArrayList<>();
             Group g = null;
@@ -502,19 +599,20 @@ public final class ScenarioAbstraction {
                     default -> out.add(new PageModel.Entry("done", 0, cur));
                 }
             }
-            Programs prog = new Programs(this, idOf, pages, counter, cmo);
-            PageModel model = prog.model(out, groups.stream().map(x -> x.destId).toList());
-            return new Result(model, pages, design, cmo);
+            Programs progs = new Programs(this, idOf, pages, counter);
+            PageModel model = progs.model(out, groups.stream().map(x -> x.destId).toList());
+            String cmo = prog.steps().stream().filter(x -> x instanceof DerivedProgram.RelocationLoop)
+                    .map(x -> ((DerivedProgram.RelocationLoop) x).cmo()).findFirst().orElse("no relocation loop");
+            return new Result(model, pages, prog, cmo);
         }
     }
 
-    /** The design's instruction order and the tables, over the page ids. */
+    /** The derived instruction sequence and the tables, over the page ids. */
     private static final class Programs {
         final Builder b;
         final Map<Long, Integer> idOf;
         final SortedMap<Integer, AbstractPage> pages;
         final int[] counter;
-        final String cmo;
         final Map<String, Map<PageModel.Va, PageModel.Leaf>> tables = new LinkedHashMap<>();
         final List<PageModel.WalkFact> facts = new ArrayList<>();
         final Map<PageModel.Va, Long> concreteVa = new LinkedHashMap<>();
@@ -522,12 +620,11 @@ public final class ScenarioAbstraction {
         final Map<PageModel.VectorSlot, String> vectorCode = new LinkedHashMap<>();
         final Map<String, Set<Integer>> fixedTables = new LinkedHashMap<>();
 
-        Programs(Builder b, Map<Long, Integer> idOf, SortedMap<Integer, AbstractPage> pages, int[] counter, String cmo) {
+        Programs(Builder b, Map<Long, Integer> idOf, SortedMap<Integer, AbstractPage> pages, int[] counter) {
             this.b = b;
             this.idOf = idOf;
             this.pages = pages;
             this.counter = counter;
-            this.cmo = cmo;
         }
 
         int id(long pa, String what) {
@@ -609,12 +706,9 @@ public final class ScenarioAbstraction {
             return v;
         }
 
-        PageModel model(List<PageModel.Entry> entries, List<Integer> destIds) throws ScenarioError {
+        PageModel model(List<PageModel.Entry> entries, List<Integer> destIds) throws ScenarioError, ProgramUnsupported {
             for (int id : new ArrayList<>(pages.keySet())) dataVa(id);
-            return switch (b.design) {
-                case "upstream-trans-pgd", "hibernate-resume" -> trampoline(entries, destIds);
-                default -> mmuEnable(entries, destIds);
-            };
+            return instance(entries, destIds);
         }
 
         PageModel finish(String el2Regime, int initEl, List<PageModel.Instruction> prog, Map<String, Object> sys,
@@ -627,191 +721,204 @@ public final class ScenarioAbstraction {
                     vectors, true, b.options.deviceFetch() == WalkOptions.DeviceFetch.PERMISSION_FAULT, facts);
         }
 
-        /** RFC v2 8/8 (and the explicit builder): relocate_kernel.S turns the MMU on in the boot regime. */
-        PageModel mmuEnable(List<PageModel.Entry> entries, List<Integer> destIds) {
+        /** SCTLR as the spec reads it: M (bit 0), C (bit 2), WXN (bit 19). */
+        static PageModel.Sctlr sctlrOf(long v) {
+            return new PageModel.Sctlr((v & 1) != 0, (v & 4) != 0, ((v >>> 19) & 1) != 0);
+        }
+
+        /** The TCR/MAIR value the code writes, as the symbol the tables were walked for; a different value is not modelled. */
+        Object tcrMair(DerivedProgram.SysRegWrite w, TranslationRegs phase, boolean tcr) throws ProgramUnsupported {
+            long planned = tcr ? phase.tcr() : phase.mair();
+            if (w.value() != null && w.value() != planned) {
+                throw new ProgramUnsupported(w.src() + String.format(": writes 0x%x (%s), but the plan's tables are walked for 0x%x",
+                        w.value(), w.from(), planned));
+            }
+            return tcr ? tcrSym(phase) : mairSym(phase);
+        }
+
+        /**
+         * The derived steps as instance instructions, the state at entry from the plan (see the class comment),
+         * the running kernel's roots where the code replaces them.
+         */
+        PageModel instance(List<PageModel.Entry> entries, List<Integer> destIds) throws ProgramUnsupported {
             Phase ph = b.reloc;
             TranslationRegs r = ph.regs();
             int el = r.regime().el();
             String x = "_EL" + el;
-            long codePa = ph.code().get(0).pa();
-            int code = id(codePa, "code page");
-            PageModel.Va cva = idVa(code);
-            int fields = id(b.fieldsPage, "kimage fields page");
-            idVa(fields);
-            String s = b.design.equals("rfc-v2-trans-table") ? "relocate_kernel.S (RFC v2 8/8): " : "relocation code: ";
+            long codePa = ph.code().get(0).pa() + b.code.entry().entryOffset();
+            long codeVa = ph.code().get(0).va() + b.code.entry().entryOffset();
+            Region kreg = kimageRegion();
+            int fields = id(b.fieldsPage, "struct kimage fields page");
+            boolean fieldsIdentity = kreg == null || kreg.va() == kreg.pa();
+            PageModel.Va fva = fieldsIdentity ? idVa(fields) : dataVa(fields);
+            if (!fieldsIdentity && kreg.va() - kreg.pa() != b.dataDelta) {
+                throw new ProgramUnsupported(b.code.entrySymbol() + ": struct kimage is reached at another offset than the entry pages");
+            }
             List<PageModel.Instruction> p = new ArrayList<>();
-            boolean late = b.plan.kimageReadAfterCopy();
-            p.add(ins("ldr_kimage", cva, code, s + "ldr x16, [x0, #KRELOC_HEAD]", "field", "head", "range", 0));
-            if (!late) p.add(ins("ldr_kimage", cva, code, s + "ldr x17, [x0, #KRELOC_ENTRY_ADDR]", "field", "start", "range", 0));
-            p.add(ins("tlbi", cva, code, s + (el == 1 ? "tlbi vmalle1" : "tlbi alle2"), "scope", el == 1 ? "vmalle1" : "alle2"));
-            p.add(ins("dsb", cva, code, s + "dsb ish"));
-            p.add(ins("isb", cva, code, s + "isb"));
-            p.add(ins("msr", cva, code, s + "msr ttbr0_el" + el + ", trans_table", "reg", "TTBR0" + x, "val", b.rootName(0, 0)));
-            p.add(ins("isb", cva, code, s + "isb"));
-            p.add(ins("msr", cva, code, s + "msr tcr_el" + el, "reg", "TCR" + x, "val", tcrSym(r)));
-            p.add(ins("msr", cva, code, s + "msr mair_el" + el, "reg", "MAIR" + x, "val", mairSym(r)));
-            p.add(ins("msr", cva, code, s + "msr sctlr_el" + el, "reg", "SCTLR" + x, "val", sctlr(r)));
-            p.add(ins("ic_iallu", cva, code, s + "ic iallu"));
-            p.add(ins("dsb", cva, code, s + "dsb nsh"));
-            p.add(ins("isb", cva, code, s + "isb"));
-            p.add(ins("copy_loop", cva, code, s + "copy loop", "cmo", cmo, "range", b.dataRange));
-            if (late) p.add(ins("ldr_kimage", cva, code, s + "ldr x17, [x0, #KRELOC_ENTRY_ADDR] (after the copy loop)", "field", "start", "range", 0));
-            p.add(ins("msr", cva, code, s + "msr sctlr_el" + el + " (MMU off)", "reg", "SCTLR" + x, "val", OFF));
-            p.add(ins("isb", cva, code, s + "isb"));
-            p.add(ins("ic_iallu", cva, code, s + "ic iallu"));
-            p.add(ins("dsb", cva, code, s + "dsb nsh"));
-            p.add(ins("isb", cva, code, s + "isb"));
-            p.add(ins("br_new_kernel", cva, code, s + "br x17"));
-
+            for (DerivedProgram.Step st : b.prog.steps()) {
+                long pa = codePa + st.offset();
+                if (pg(pa) != pg(codePa) && ph.code().stream().noneMatch(c -> Long.compareUnsigned(pa, c.pa()) >= 0 && Long.compareUnsigned(pa, c.pa() + c.size()) < 0)) {
+                    throw new ProgramUnsupported(st.src() + ": outside the plan's code pages");
+                }
+                int cp = id(pa, "code page");
+                PageModel.Va cva = new PageModel.Va(0, cp);
+                concreteVa.putIfAbsent(cva, pg(codeVa + st.offset()));
+                String s = st.src();
+                if (st instanceof DerivedProgram.KimageLoad k) {
+                    p.add(ins("ldr_kimage", cva, cp, s, "field", fieldName(k.field()), "range", fva.range()));
+                } else if (st instanceof DerivedProgram.Isb) {
+                    p.add(ins("isb", cva, cp, s));
+                } else if (st instanceof DerivedProgram.Dsb) {
+                    p.add(ins("dsb", cva, cp, s));
+                } else if (st instanceof DerivedProgram.Tlbi t) {
+                    p.add(ins("tlbi", cva, cp, s, "scope", t.op().opName()));
+                } else if (st instanceof DerivedProgram.IcInvalidateAll) {
+                    p.add(ins("ic_iallu", cva, cp, s));
+                } else if (st instanceof DerivedProgram.RelocationLoop l) {
+                    p.add(ins("copy_loop", cva, cp, s, "cmo", l.cmo(), "range", b.dataRange));
+                } else if (st instanceof DerivedProgram.Hvc) {
+                    p.add(ins("hvc", cva, cp, s, "fn", "HVC_SOFT_RESTART", "arg", new PageModel.Va(0, 0)));
+                } else if (st instanceof DerivedProgram.BranchToNewKernel) {
+                    p.add(ins("br_new_kernel", cva, cp, s));
+                } else if (st instanceof DerivedProgram.DcSetWay sw) {
+                    p.add(ins("dc_sw", cva, cp, s, "cmo", sw.op()));
+                } else if (st instanceof DerivedProgram.Spin) {
+                    p.add(ins("spin", cva, cp, s));
+                } else if (st instanceof DerivedProgram.SysRegWrite w) {
+                    String reg = w.reg().name();
+                    TranslationRegs phase = phaseOf(reg);
+                    Object val;
+                    if (reg.startsWith("SCTLR")) {
+                        if (w.value() != null) {
+                            val = sctlrOf(w.value());
+                        } else if ((w.knownZero() & 5) == 5) {
+                            // M and C cleared by the code (bic): the MMU is off, so WXN does not matter
+                            val = OFF;
+                            s = s + " (M and C cleared; the rest of " + w.from() + " is not given)";
+                        } else {
+                            throw new ProgramUnsupported(s + ": writes " + w.reg().asmName() + " with " + w.from() + ", which the plan does not give");
+                        }
+                    } else if (reg.startsWith("TTBR")) {
+                        val = b.rootOf(w.reg(), w.value());
+                    } else if (reg.startsWith("TCR") || reg.startsWith("MAIR")) {
+                        if (phase == null) throw new ProgramUnsupported(s + ": writes " + w.reg().asmName() + " of a level the plan has no phase for");
+                        val = tcrMair(w, phase, reg.startsWith("TCR"));
+                        if (w.value() == null) s = s + " (" + w.from() + ": the plan's value)";
+                    } else {
+                        throw new ProgramUnsupported(s + ": a write of " + w.reg().asmName() + " (not in the spec's relocation vocabulary)");
+                    }
+                    p.add(ins("msr", cva, cp, s, "reg", reg, "val", val));
+                }
+            }
+            // vectors: VBAR of every level, and what the code's vectors do
+            PageModel.Va vbar = vbarVa(ph);
             long vbarPa = b.identityPa(ph.vbar());
-            PageModel.Va vbar;
-            if (vbarPa >= 0) {
-                int vp = id(vbarPa, "vector page (VBAR)");
-                vbar = idVa(vp);
-                boolean stub = el == 2;
-                if (stub) vectorCode.put(new PageModel.VectorSlot(vp, 1024), "el1_sync");
-            } else {
-                vbar = otherVa(r.regime().hasTwoRanges() ? (int) (ph.vbar() >>> 63) : 0, ph.vbar(), "VBAR");
+            if (vbarPa >= 0 && el == 2 && b.plan.regions(PhysRegion.Kind.VECTORS).stream().noneMatch(v -> pg(v.pa()) == pg(vbarPa))) {
+                // the running kernel's __hyp_stub_vectors (2019 layout: el1_sync at +0x400, b . at +0x200)
+                vectorCode.put(new PageModel.VectorSlot(id(vbarPa, "vector page (VBAR)"), 1024), "el1_sync");
             }
-            exportJavaRoots();
+            for (PhysRegion v : b.plan.regions(PhysRegion.Kind.VECTORS)) {
+                if (b.prog.vectorSlots().isEmpty()) continue;
+                int vp = id(v.pa(), "vector page");
+                b.prog.vectorSlots().forEach((off, what) -> {
+                    if (!what.equals("b .")) vectorCode.put(new PageModel.VectorSlot(vp, off), what);
+                });
+            }
+            if (p.stream().anyMatch(i -> i.op().equals("hvc")) && b.plan.phases().size() < 2) {
+                throw new ProgramUnsupported(b.code.entrySymbol() + ": the code takes hvc #0 but the plan has no EL2 phase (VBAR_EL2, vectors) for it");
+            }
+            // the running kernel's roots the code replaces before its loop
             Map<String, Object> sys = new LinkedHashMap<>();
-            for (int e = 1; e <= 2; e++) {
-                String y = "_EL" + e;
-                boolean mine = e == el;
-                sys.put("SCTLR" + y, OFF);
-                sys.put("TTBR0" + y, mine ? "prior" : "none");
-                sys.put("TTBR1" + y, mine && r.regime().hasTwoRanges() ? b.rootName(0, 1) : "none");
-                sys.put("TCR" + y, mine ? tcrSym(r) : "none");
-                sys.put("MAIR" + y, mine ? mairSym(r) : "none");
-                sys.put("VBAR" + y, mine ? vbar : new PageModel.Va(0, 0));
+            Set<PageModel.TlbTag> tlb = new LinkedHashSet<>();
+            exportJavaRoots();
+            int ranges = r.regime().hasTwoRanges() ? 2 : 1;
+            for (int range = 0; range < ranges; range++) {
+                String reg = "TTBR" + range + x;
+                String root;
+                if (b.writtenBefore.contains(SysRegId.valueOf(reg))) {
+                    root = Builder.priorRoot(range);
+                    tables.putIfAbsent(root, priorLeaves(range));
+                    if (b.oldText >= 0 && range == 1) {
+                        fixedTables.put(root, Set.of(id(b.oldText, "old kernel text page")));
+                    }
+                } else {
+                    root = b.rootName(0, range);
+                }
+                sys.put(reg, root);
+                if (b.enablesMmu ? range == 0 : !root.startsWith("prior") || b.oldText >= 0) tlb.add(new PageModel.TlbTag(r.regime().name(), range, root));
             }
-            tables.put("prior", Map.of());
-            return finish(el == 2 ? r.regime().name() : "EL2", el, p, sys,
-                    Set.of(new PageModel.TlbTag(r.regime().name(), 0, "prior")), entries, destIds, fields);
+            if (tables.containsKey(Builder.priorRoot(0)) || tables.containsKey(Builder.priorRoot(1))) {
+                tables.putIfAbsent(Builder.priorRoot(0), Map.of());
+            }
+            sys.put("SCTLR" + x, b.enablesMmu ? OFF : sctlr(r));
+            sys.put("TCR" + x, tcrSym(r));
+            sys.put("MAIR" + x, mairSym(r));
+            sys.put("VBAR" + x, vbar);
+            if (ranges == 1) sys.put("TTBR1" + x, "none");
+            // the other level: its phase if the plan has one, else off
+            int other = el == 1 ? 2 : 1;
+            String y = "_EL" + other;
+            Phase oph = b.plan.phases().stream().filter(q -> q.regs().regime().el() == other).findFirst().orElse(null);
+            TranslationRegs o = oph == null ? null : oph.regs();
+            sys.put("SCTLR" + y, o == null ? OFF : sctlr(o));
+            sys.put("TTBR0" + y, o != null && o.mmuOn() ? b.rootName(b.plan.phases().indexOf(oph), 0) : "none");
+            sys.put("TTBR1" + y, "none");
+            sys.put("TCR" + y, o != null && o.mmuOn() ? tcrSym(o) : "none");
+            sys.put("MAIR" + y, o != null && o.mmuOn() ? mairSym(o) : "none");
+            sys.put("VBAR" + y, oph == null ? new PageModel.Va(0, 0) : vbarVa(oph));
+            if (o == null || !o.mmuOn()) walkValid.add(new PageModel.WalkConfig(other == 1 ? "EL1_0" : "EL2", "none", "none"));
+            String el2Regime = el == 2 ? r.regime().name() : "EL2";
+            return finish(el2Regime, el, p, sys, tlb, entries, destIds, fields);
         }
 
-        /** v5.16 trans_pgd (and hibernate's exit page): relocation at EL1 through an idmap and a linear-map copy. */
-        PageModel trampoline(List<PageModel.Entry> entries, List<Integer> destIds) throws ScenarioError {
-            boolean hib = b.design.equals("hibernate-resume");
-            Phase ph = b.reloc;
-            TranslationRegs r = ph.regs();
-            if (r.regime() != Regime.EL1_0) {
-                throw new ScenarioError(b.file, "regime", "the tla engine models the " + b.design + " design at EL1 (booted at el1 or el2), not " + r.regime().cliName());
-            }
-            boolean nvhe = b.plan.phases().size() > 1;
-            int text = id(b.oldText, "old kernel text page");
-            PageModel.Va img = otherVa(1, b.plan.scenario().placement().kernelVectors(), "kernel image");
-            long codePa = ph.code().get(0).pa();
-            int code = id(codePa, "code page");
-            PageModel.Va cva = idVa(code);
-            int fields = id(b.fieldsPage, "struct kimage page");
-            dataVa(fields);
-            String k = hib ? "hibernate.c swsusp_arch_resume: " : "machine_kexec.c: ";
-            String s = hib ? "hibernate-asm.S swsusp_arch_suspend_exit: " : "relocate_kernel.S: ";
-            List<PageModel.Instruction> p = new ArrayList<>();
-            int vec = -1;
-            if (nvhe) {
-                vec = id(b.plan.phases().get(1).vbar(), "EL2 vector copy");
-                p.add(ins("hvc", img, text, k + "__hyp_set_vectors(kimage->arch.el2_vectors): hvc #0", "fn", "HVC_SET_VECTORS", "arg", idVa(vec)));
-            }
-            p.add(ins("msr", img, text, k + "cpu_install_ttbr0: cpu_set_reserved_ttbr0: msr ttbr0_el1", "reg", "TTBR0_EL1", "val", "reserved"));
-            p.add(ins("isb", img, text, k + "cpu_install_ttbr0: isb"));
-            p.add(ins("tlbi", img, text, k + "cpu_install_ttbr0: local_flush_tlb_all: tlbi vmalle1", "scope", "vmalle1"));
-            p.add(ins("dsb", img, text, k + "cpu_install_ttbr0: local_flush_tlb_all: dsb nsh"));
-            p.add(ins("isb", img, text, k + "cpu_install_ttbr0: local_flush_tlb_all: isb"));
-            p.add(ins("msr", img, text, k + "cpu_install_ttbr0: __cpu_set_tcr_t0sz: msr tcr_el1", "reg", "TCR_EL1", "val", tcrSym(r)));
-            p.add(ins("msr", img, text, k + "cpu_install_ttbr0: msr ttbr0_el1", "reg", "TTBR0_EL1", "val", b.rootName(0, 0)));
-            p.add(ins("isb", img, text, k + "cpu_install_ttbr0: isb"));
-            p.add(ins("branch", img, text, k + (hib ? "hibernate_exit(): blr to the safe exit page" : "kern_reloc(kimage): blr to the idmapped relocation code")));
-            boolean late = b.plan.kimageReadAfterCopy();
-            if (!hib && !late) {
-                p.add(ins("ldr_kimage", cva, code, s + "ldr x28, [x0, #KIMAGE_START]", "field", "start", "range", 1));
-                p.add(ins("ldr_kimage", cva, code, s + "ldr x27, [x0, #KIMAGE_ARCH_EL2_VECTORS]", "field", "el2_vectors", "range", 1));
-                p.add(ins("ldr_kimage", cva, code, s + "ldr x26, [x0, #KIMAGE_ARCH_DTB_MEM]", "field", "dtb_mem", "range", 1));
-            }
-            if (!hib) p.add(ins("ldr_kimage", cva, code, s + "ldr x17, [x0, #KIMAGE_ARCH_TTBR1]", "field", "ttbr1", "range", 1));
-            p.add(ins("ldr_kimage", cva, code, s + (hib ? "restore_pblist (x3)" : "ldr x16, [x0, #KIMAGE_HEAD]"), "field", "head", "range", 1));
-            String zero = b.tablesOf.containsKey("zero_page") ? "zero_page" : "reserved";
-            p.add(ins("msr", cva, code, s + "break_before_make_ttbr_switch: msr ttbr1_el1, zero_page", "reg", "TTBR1_EL1", "val", zero));
-            p.add(ins("isb", cva, code, s + "break_before_make_ttbr_switch: isb"));
-            p.add(ins("tlbi", cva, code, s + "break_before_make_ttbr_switch: tlbi vmalle1", "scope", "vmalle1"));
-            p.add(ins("dsb", cva, code, s + "break_before_make_ttbr_switch: dsb nsh"));
-            p.add(ins("msr", cva, code, s + "break_before_make_ttbr_switch: msr ttbr1_el1, x17", "reg", "TTBR1_EL1", "val", b.rootName(0, 1)));
-            p.add(ins("isb", cva, code, s + "break_before_make_ttbr_switch: isb"));
-            p.add(ins("copy_loop", cva, code, s + (hib ? "copy_page; dc cvau (modelled as dc cvac)" : ".Lloop"), "cmo", cmo, "range", 1));
-            p.add(ins("dsb", cva, code, s + "dsb nsh"));
-            p.add(ins("ic_iallu", cva, code, s + "ic iallu"));
-            p.add(ins("dsb", cva, code, s + "dsb nsh"));
-            p.add(ins("isb", cva, code, s + "isb"));
-            if (!hib && late) {
-                p.add(ins("ldr_kimage", cva, code, s + "ldr x4, [x0, #KIMAGE_START]", "field", "start", "range", 1));
-                p.add(ins("ldr_kimage", cva, code, s + "ldr x1, [x0, #KIMAGE_ARCH_EL2_VECTORS]", "field", "el2_vectors", "range", 1));
-                p.add(ins("ldr_kimage", cva, code, s + "ldr x0, [x0, #KIMAGE_ARCH_DTB_MEM]", "field", "dtb_mem", "range", 1));
-            }
-            if (hib) {
-                p.add(ins("br_new_kernel", cva, code, s + "ret (into the restored kernel, MMU on)"));
-            } else {
-                p.add(ins("msr", cva, code, s + "turn_off_mmu: msr sctlr_el1", "reg", "SCTLR_EL1", "val", OFF));
-                p.add(ins("isb", cva, code, s + "turn_off_mmu: isb"));
-                p.add(nvhe ? ins("hvc", cva, code, s + "hvc #0 (HVC_SOFT_RESTART)", "fn", "HVC_SOFT_RESTART", "arg", new PageModel.Va(0, 0))
-                        : ins("br_new_kernel", cva, code, s + "br x4 (new kernel at EL1)"));
-            }
-            // the running kernel's roots: swapper's linear map as its copy, its image page ROX; user/reserved map nothing
-            exportJavaRoots();
-            Map<PageModel.Va, PageModel.Leaf> swapper = new LinkedHashMap<>();
-            tables.get(b.rootName(0, 1)).forEach((va, leaf) -> {
-                if (va.page() < 1_000_000) swapper.put(va, leaf);
-            });
-            swapper.put(img, new PageModel.Leaf(true, 3, text, true, true, false, false, true, false, false, false, false));
-            tables.put("swapper", swapper);
-            Map<PageModel.Va, PageModel.Leaf> none = new LinkedHashMap<>();
-            none.put(cva, PageModel.Leaf.invalid(0));
-            tables.put("user", none);
-            tables.put("reserved", none);
-            fixedTables.put("swapper", Set.of(text));
-            fixedTables.put("reserved", Set.of(text));
-            if (b.tablesOf.containsKey("zero_page")) {
-                int z = id(b.tablesOf.get("zero_page").iterator().next(), "zero page");
-                fixedTables.put("zero_page", Set.of(z));
-                Map<PageModel.Va, PageModel.Leaf> zl = new LinkedHashMap<>();
-                // the zero page as a level-0 table: every entry invalid (checked by the Java walk below)
-                TranslationRegs zr = r.withTtbr1(b.tablesOf.get("zero_page").iterator().next());
-                for (Map.Entry<PageModel.Va, Long> e : concreteVa.entrySet()) {
-                    if (e.getKey().range() != 1) continue;
-                    for (AccessType at : AccessType.values()) {
-                        Translation t = Walker.translate(zr, b.mem, e.getValue(), at, b.options);
-                        if (at == AccessType.READ) zl.put(e.getKey(), WalkLeaves.leaf(zr, t, pa -> id(pa, "page")));
-                        facts.add(new PageModel.WalkFact("EL1_0", "zero_page", e.getKey(), WalkLeaves.access(at), WalkLeaves.wxn(zr), WalkLeaves.fault(t)));
-                    }
+        /** The data region the struct kimage (or argument) page is read through. */
+        Region kimageRegion() {
+            for (Region d : b.reloc.data()) {
+                if (Long.compareUnsigned(b.fieldsPage, pg(d.pa())) >= 0 && Long.compareUnsigned(b.fieldsPage, d.pa() + d.size()) < 0) {
+                    return d;
                 }
-                tables.put("zero_page", zl);
             }
-            String kernelTcr = sym("tcr_el1", b.plan.scenario().register(org.kexecverify.model.reg.SysReg.TCR_EL1, r.tcr()));
-            walkValid.add(new PageModel.WalkConfig("EL1_0", kernelTcr, mairSym(r)));
-            Map<String, Object> sys = new LinkedHashMap<>();
-            sys.put("SCTLR_EL1", sctlr(r));
-            sys.put("TTBR0_EL1", "user");
-            sys.put("TTBR1_EL1", "swapper");
-            sys.put("TCR_EL1", kernelTcr);
-            sys.put("MAIR_EL1", mairSym(r));
-            sys.put("VBAR_EL1", img);
-            TranslationRegs el2 = nvhe ? b.plan.phases().get(1).regs() : null;
-            sys.put("SCTLR_EL2", el2 == null ? OFF : sctlr(el2));
-            sys.put("TTBR0_EL2", el2 != null && el2.mmuOn() ? b.rootName(1, 0) : "none");
-            sys.put("TTBR1_EL2", "none");
-            sys.put("TCR_EL2", el2 != null && el2.mmuOn() ? tcrSym(el2) : "none");
-            sys.put("MAIR_EL2", el2 != null && el2.mmuOn() ? mairSym(el2) : "none");
-            if (el2 == null || !el2.mmuOn()) walkValid.add(new PageModel.WalkConfig("EL2", "none", "none"));
-            if (nvhe) {
-                int stub = id(b.hypStub, "__hyp_stub_vectors page");
-                sys.put("VBAR_EL2", idVa(stub));
-                vectorCode.put(new PageModel.VectorSlot(stub, 1024), "el1_sync");
-                vectorCode.put(new PageModel.VectorSlot(vec, 1024), "el1_sync");
-            } else {
-                sys.put("VBAR_EL2", new PageModel.Va(0, 0));
+            return null;
+        }
+
+        TranslationRegs phaseOf(String reg) {
+            int el = reg.endsWith("EL1") ? 1 : 2;
+            return b.plan.phases().stream().map(Phase::regs).filter(q -> q.regime().el() == el).findFirst().orElse(null);
+        }
+
+        PageModel.Va vbarVa(Phase q) {
+            long pa = b.identityPa(q.vbar());
+            if (pa >= 0) return idVa(id(pa, "vector page (VBAR)"));
+            if (b.oldText >= 0 && q == b.reloc) {
+                PageModel.Va v = otherVa(1, q.vbar(), "kernel image");
+                return v;
             }
-            return finish("EL2", 1, p, sys, Set.of(new PageModel.TlbTag("EL1_0", 0, "user"), new PageModel.TlbTag("EL1_0", 1, "swapper")),
-                    entries, destIds, fields);
+            return otherVa(q.regs().regime().hasTwoRanges() ? (int) (q.vbar() >>> 63) : 0, q.vbar(), "VBAR");
+        }
+
+        /**
+         * The running kernel's root of a range the code replaces: for TTBR1 with the MMU on, swapper_pg_dir, whose
+         * linear map the plan's copy reproduces (trans_pgd_create_copy copies it entry by entry) and whose image
+         * mapping of the page VBAR points into is PAGE_KERNEL_ROX; otherwise a root that maps nothing the code uses.
+         */
+        Map<PageModel.Va, PageModel.Leaf> priorLeaves(int range) {
+            Map<PageModel.Va, PageModel.Leaf> out = new LinkedHashMap<>();
+            if (range == 1 && b.oldText >= 0) {
+                String copy = b.rootName(0, 1);
+                tables.getOrDefault(copy, Map.of()).forEach((va, leaf) -> {
+                    if (va.page() < 1_000_000) out.put(va, leaf);
+                });
+                int text = id(b.oldText, "old kernel text page");
+                out.put(vbarVa(b.reloc), new PageModel.Leaf(true, 3, text, true, true, false, false, true, false, false, false, false));
+                return out;
+            }
+            for (PageModel.Va va : concreteVa.keySet()) if (va.range() == range) out.put(va, PageModel.Leaf.invalid(0));
+            return out;
+        }
+
+        /** {@code KIMAGE_ARCH_EL2_VECTORS} -> {@code el2_vectors}. */
+        static String fieldName(String asm) {
+            return asm.replaceFirst("^KIMAGE_ARCH_", "").replaceFirst("^KIMAGE_", "").toLowerCase(java.util.Locale.ROOT);
         }
     }
 }

@@ -15,8 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.kexecverify.model.engine.ModelEngine;
 import org.kexecverify.model.plan.RelocationPlan;
-import org.kexecverify.model.scenario.ScenarioBuilders;
-import org.kexecverify.model.scenario.ScenarioLoader;
 import org.kexecverify.model.verdict.Obligation;
 import org.kexecverify.model.verdict.Verdict;
 import org.kexecverify.model.walk.WalkOptions;
@@ -30,13 +28,13 @@ import org.kexecverify.model.walk.WalkOptions;
 class ScenarioVerdictsMatchModelEngineTest {
 
     static Stream<Path> scenarios() throws Exception {
-        return ScenarioPagesMergeExactlyTest.scenarios();
+        return ScenarioPagesMergeExactlyTest.scenariosWithCode();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void tlaAgreesWithTheModelEngine(Path file, @TempDir Path dir) throws Exception {
-        RelocationPlan plan = ScenarioBuilders.build(ScenarioLoader.load(file));
+        RelocationPlan plan = ProjectPrograms.planWithCode(file);
         Map<Obligation, String> model = new ModelEngine().check(plan).stream()
                 .collect(Collectors.toMap(Verdict::obligation, Verdict::outcome));
         TlaInstance inst = TlaInstance.export(ScenarioAbstraction.of(plan, WalkOptions.DEFAULT).model(), dir, plan.scenario().name());
