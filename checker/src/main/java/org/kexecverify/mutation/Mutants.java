@@ -3,7 +3,7 @@ package org.kexecverify.mutation;
 import java.util.ArrayList;
 import java.util.List;
 import org.kexecverify.model.a64.Decoder;
-import org.kexecverify.model.a64.Disasm;
+import org.kexecverify.model.a64.A64Text;
 import org.kexecverify.model.a64.Insn;
 import org.kexecverify.model.a64.Op;
 import org.kexecverify.model.a64.SysOp;
@@ -25,13 +25,13 @@ public final class Mutants {
             for (int off = 0; off + 4 <= b.size(); off += 4) {
                 int w = b.word(off);
                 Insn in = Decoder.decode(w);
-                String text = Disasm.text(in);
+                String text = A64Text.of(in, off - b.entryOffset());
                 if (guarded(in)) out.add(new Mutant(b.name(), off, text, "nop", Mutant.NOP));
                 if (in.op == Op.SYS && SysOp.values()[in.aux].kind() == SysOp.Kind.DC) {
                     SysOp op = SysOp.values()[in.aux];
                     for (SysOp weaker : weakerThan(op)) {
                         int nw = (w & ~(0x3fff << 5)) | (weaker.key() << 5);
-                        out.add(new Mutant(b.name(), off, text, Disasm.text(Decoder.decode(nw)), nw));
+                        out.add(new Mutant(b.name(), off, text, A64Text.of(Decoder.decode(nw), off - b.entryOffset()), nw));
                     }
                 }
             }

@@ -43,13 +43,11 @@ public final class KimageReads {
         while (!work.isEmpty()) {
             int i = work.poll();
             long[] in = regs[i];
-            Insn insn = cfg.at(4 * i);
+            Insn insn = cfg.at(i);
             long[] out = in.clone();
             boolean st = stored[i] || isStore(insn);
             step(insn, out);
-            for (int t : cfg.successors(4 * i)) {
-                if (t == ControlFlow.EXIT) continue;
-                int j = t / 4;
+            for (int j : cfg.succ(i)) {
                 if (regs[j] == null) {
                     regs[j] = out.clone();
                     stored[j] = st;
@@ -72,7 +70,7 @@ public final class KimageReads {
         }
         for (int i = 0; i < n; i++) {
             if (regs[i] == null) continue;
-            Insn insn = cfg.at(4 * i);
+            Insn insn = cfg.at(i);
             long off = loadOffset(insn, regs[i]);
             if (off != UNKNOWN) {
                 String f = code.offsets().fieldAt(off);

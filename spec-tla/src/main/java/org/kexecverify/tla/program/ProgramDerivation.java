@@ -1,5 +1,8 @@
 package org.kexecverify.tla.program;
 
+import org.kexecverify.model.a64.A64Text;
+import org.kexecverify.model.program.ControlFlow;
+
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

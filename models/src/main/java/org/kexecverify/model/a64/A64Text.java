@@ -1,11 +1,6 @@
-package org.kexecverify.tla.program;
+package org.kexecverify.model.a64;
 
 import java.util.Locale;
-import org.kexecverify.model.a64.Cond;
-import org.kexecverify.model.a64.Insn;
-import org.kexecverify.model.a64.Op;
-import org.kexecverify.model.a64.SysOp;
-import org.kexecverify.model.a64.SysRegId;
 
 /**
  * GNU-as-like text of a decoded instruction, for the {@code src} of every instance step
