@@ -211,6 +211,7 @@ public final class ScenarioBuilders {
     }
 
     public static RelocationPlan build(Scenario s) throws ScenarioError {
+        checkKimageReads(s);
         Ctx c = new Ctx(s);
         RelocationPlan plan;
         try {
@@ -235,6 +236,19 @@ public final class ScenarioBuilders {
             }
         }
         return plan;
+    }
+
+    /** A load the code makes from struct kimage beyond the struct's bytes is bad input (the offsets do not fit the code). */
+    private static void checkKimageReads(Scenario s) throws ScenarioError {
+        DesignCode code = s.code().get().orElse(null);
+        if (code == null) return;
+        for (KimageReads.Read r : KimageReads.of(code)) {
+            if (r.structOffset() < 0 || r.structOffset() + 8 > code.offsets().size()) {
+                throw new ScenarioError(s.file(), "code.entry", String.format("%s+0x%x (%s) reads struct kimage+%d, outside its %d bytes "
+                        + "(KIMAGE_SIZE of the code's offsets)", code.entrySymbol(), r.codeOffset() - code.entry().entryOffset(),
+                        code.entry().file(), r.structOffset(), code.offsets().size()));
+            }
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
