@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.kexecverify.linux.LinuxBuild;
+import org.kexecverify.kernels.LinuxBuild;
 import org.kexecverify.model.a64.Decoder;
 import org.kexecverify.model.a64.Insn;
 import org.kexecverify.model.a64.Op;

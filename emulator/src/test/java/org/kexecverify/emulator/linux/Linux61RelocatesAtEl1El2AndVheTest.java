@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 
+import org.kexecverify.kernels.LinuxBuild;
 import org.junit.jupiter.api.Test;
 import org.kexecverify.emulator.cpu.ExceptionRecord;
 import org.kexecverify.emulator.cpu.RunResult;

@@ -1,4 +1,4 @@
-package org.kexecverify.linux;
+package org.kexecverify.kernels;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
