@@ -40,7 +40,7 @@ public final class MutateCommand implements Callable<Integer> {
     @Option(names = "--write", description = "rewrite --table with the fresh results (keeps each row's expectation and reason)")
     boolean write;
 
-    @Option(names = "--timeout", defaultValue = "60", description = "per-query solver / TLC timeout in seconds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", defaultValue = "600", description = "per-query solver / TLC timeout in seconds (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
     @Override

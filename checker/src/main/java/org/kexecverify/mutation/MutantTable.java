@@ -87,6 +87,9 @@ public record MutantTable(List<Row> rows) {
             for (MutationRun.Outcome o : res.mutants()) {
                 String key = res.scenario() + "\t" + o.mutant().id();
                 seen.add(key);
+                if (!o.timedOut().isEmpty()) {
+                    problems.add("TIMED OUT (not a verdict; raise --timeout): " + res.scenario() + " '" + o.mutant().id() + "': " + o.timedOut());
+                }
                 Row r = table.get(key);
                 String caught = o.caughtBy();
                 if (r == null) {

@@ -29,7 +29,11 @@ import org.kexecverify.model.verdict.Verdict;
  */
 public final class MutationRun {
     /** What one mutant did: obligation -> engines that refuted it (only obligations the original design does not fail). */
-    public record Outcome(Mutant mutant, Map<Obligation, TreeSet<String>> caught) {
+    public record Outcome(Mutant mutant, Map<Obligation, TreeSet<String>> caught, List<String> timedOut) {
+        public Outcome(Mutant mutant, Map<Obligation, TreeSet<String>> caught) {
+            this(mutant, caught, List.of());
+        }
+
         /** {@code COHERENT_HANDOFF:emu,tla; NO_HANG_AFTER_MMU_ON:emu}, or {@code -} when nothing caught it. */
         public String caughtBy() {
             if (caught.isEmpty()) return "-";
@@ -46,26 +50,30 @@ public final class MutationRun {
 
     public static Result run(Scenario s, List<Engine> engines) throws ScenarioError {
         DesignCode code = s.code().get().orElseThrow(() -> new IllegalArgumentException(s.file() + ": no code to mutate: " + s.code().reason()));
-        Map<Obligation, TreeSet<String>> base = refuted(ScenarioBuilders.build(s), engines);
+        List<String> baseTimeouts = new ArrayList<>();
+        Map<Obligation, TreeSet<String>> base = refuted(ScenarioBuilders.build(s), engines, baseTimeouts);
+        if (!baseTimeouts.isEmpty()) throw new IllegalStateException(s.file() + ": the design itself timed out: " + baseTimeouts);
         List<Outcome> out = new ArrayList<>();
         for (Mutant m : Mutants.of(code)) {
-            Map<Obligation, TreeSet<String>> r = refuted(ScenarioBuilders.build(s.withCode(new ProgramCode.Resolved(m.apply(code)))), engines);
+            List<String> timeouts = new ArrayList<>();
+            Map<Obligation, TreeSet<String>> r = refuted(ScenarioBuilders.build(s.withCode(new ProgramCode.Resolved(m.apply(code)))), engines, timeouts);
             Map<Obligation, TreeSet<String>> caught = new TreeMap<>();
             r.forEach((o, es) -> {
                 TreeSet<String> extra = new TreeSet<>(es);
                 if (base.containsKey(o)) extra.removeAll(base.get(o));
                 if (!extra.isEmpty()) caught.put(o, extra);
             });
-            out.add(new Outcome(m, caught));
+            out.add(new Outcome(m, caught, timeouts));
         }
         return new Result(s.name(), code.entry().sha256(), base, out);
     }
 
-    static Map<Obligation, TreeSet<String>> refuted(RelocationPlan plan, List<Engine> engines) {
+    static Map<Obligation, TreeSet<String>> refuted(RelocationPlan plan, List<Engine> engines, List<String> timeouts) {
         Map<Obligation, TreeSet<String>> out = new EnumMap<>(Obligation.class);
         for (Engine e : engines) {
             for (Verdict v : e.check(plan)) {
                 if (v instanceof Verdict.Refuted) out.computeIfAbsent(v.obligation(), k -> new TreeSet<>()).add(e.name());
+                if (v instanceof Verdict.Inconclusive && v.explanation().contains("timed out")) timeouts.add(v.obligation() + ":" + e.name());
             }
         }
         return new TreeMap<>(out);
