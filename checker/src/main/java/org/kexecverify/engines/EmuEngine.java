@@ -45,7 +45,7 @@ public final class EmuEngine implements Engine {
     public static final String NAME = "emu";
     public static final Set<Obligation> DECIDES = EnumSet.of(Obligation.IDMAP_COVERS_CODE, Obligation.VECTORS_EXECUTABLE,
             Obligation.DATA_ACCESSIBLE, Obligation.NO_CLOBBER, Obligation.NO_HANG_AFTER_MMU_ON, Obligation.COHERENT_HANDOFF,
-            Obligation.TLB_CLEAN_BEFORE_ENABLE);
+            Obligation.TLB_CLEAN_BEFORE_ENABLE, Obligation.ENTRY_EL_PRESERVED);
     private static final String SCOPE = " (this run only: one placement, one entry list; other layouts are not exercised)";
 
     private final long budget;
@@ -143,6 +143,7 @@ public final class EmuEngine implements Engine {
             out.add(noHang());
             out.add(coherent());
             out.add(tlb());
+            out.add(entryEl());
             return out;
         }
 
@@ -323,6 +324,25 @@ public final class EmuEngine implements Engine {
             }
             if (completed()) return proved(ob, checked);
             return inconclusive(ob, notReached() + "; up to there " + checked);
+        }
+
+        // ---- ENTRY_EL_PRESERVED: the EL at the new kernel's first instruction against the EL the scenario booted at
+        Verdict entryEl() {
+            Obligation ob = Obligation.ENTRY_EL_PRESERVED;
+            int boot = plan.scenario().regime().el();
+            if (!completed()) return inconclusive(ob, notReached() + ": there is no first instruction of the new kernel to judge");
+            RunResult.Completed c = (RunResult.Completed) r;
+            String words = String.format("the run reached the new kernel's first instruction 0x%x at EL%d; the scenario booted at EL%d (%s)", c.pc(),
+                    c.el(), boot, plan.scenario().regime().displayName());
+            if (c.el() == boot) return proved(ob, words);
+            Map<String, Object> w = witness(c.pc(), phaseAt(c.el()), "fetch");
+            w.put("bootEl", (long) boot);
+            w.put("entryEl", (long) c.el());
+            w.put("outcome", runWords());
+            List<Counterexample.State> states = new ArrayList<>();
+            states.add(state("jump to the new kernel", c.steps(), c.pc(), c.el(), Map.of("entry", c.pc())));
+            return new Verdict.Refuted(ob, words + (boot == 2 && c.el() == 1
+                    ? ": the new kernel starts without EL2 -- no hypervisor, KVM is lost without any crash" : ""), cx(ob, w, states, -1), st);
         }
 
         String cachesNote() {

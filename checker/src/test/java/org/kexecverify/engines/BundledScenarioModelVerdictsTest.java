@@ -23,20 +23,20 @@ class BundledScenarioModelVerdictsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "rfc-v2-el2|REFUTED|REFUTED|PROVED|PROVED|PROVED",
-            "rfc-v2-el1|PROVED|PROVED|PROVED|PROVED|PROVED",
-            "rfc-v2-el2h|REFUTED|REFUTED|REFUTED|REFUTED|PROVED",
-            "rfc-v2-el2-fixed|PROVED|PROVED|PROVED|PROVED|PROVED",
-            "upstream-el2|PROVED|PROVED|PROVED|PROVED|PROVED",
-            "upstream-el2h|PROVED|PROVED|PROVED|PROVED|PROVED",
-            "upstream-el1|PROVED|PROVED|PROVED|PROVED|PROVED",
-            "upstream-el2-trixie|PROVED|PROVED|PROVED|PROVED|PROVED",
-            "hibernate-resume|INCONCLUSIVE|INCONCLUSIVE|INCONCLUSIVE|PROVED|INCONCLUSIVE",
-            "upstream-el2-kimage-after-copy|PROVED|PROVED|PROVED|PROVED|REFUTED",
-            "upstream-el2-tables-ordinary|PROVED|PROVED|PROVED|PROVED|REFUTED",
-            "upstream-el2-dc-ivac|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "rfc-v2-el2|REFUTED|REFUTED|PROVED|PROVED|PROVED|PROVED",
+            "rfc-v2-el1|PROVED|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "rfc-v2-el2h|REFUTED|REFUTED|REFUTED|REFUTED|PROVED|PROVED",
+            "rfc-v2-el2-fixed|PROVED|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "upstream-el2|PROVED|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "upstream-el2h|PROVED|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "upstream-el1|PROVED|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "upstream-el2-trixie|PROVED|PROVED|PROVED|PROVED|PROVED|PROVED",
+            "hibernate-resume|INCONCLUSIVE|INCONCLUSIVE|INCONCLUSIVE|PROVED|INCONCLUSIVE|INCONCLUSIVE",
+            "upstream-el2-kimage-after-copy|PROVED|PROVED|PROVED|PROVED|REFUTED|PROVED",
+            "upstream-el2-tables-ordinary|PROVED|PROVED|PROVED|PROVED|REFUTED|PROVED",
+            "upstream-el2-dc-ivac|PROVED|PROVED|PROVED|PROVED|PROVED|PROVED",
     })
-    void verdicts(String name, String idmap, String vectors, String data, String registers, String clobber) throws Exception {
+    void verdicts(String name, String idmap, String vectors, String data, String registers, String clobber, String entryEl) throws Exception {
         RelocationPlan plan = Scenarios.plan(Path.of("../scenarios/" + name + ".yaml"));
         Map<Obligation, Verdict> by = new ModelEngine().check(plan).stream().collect(Collectors.toMap(Verdict::obligation, v -> v));
         expect(by, Obligation.IDMAP_COVERS_CODE, idmap);
@@ -44,6 +44,7 @@ class BundledScenarioModelVerdictsTest {
         expect(by, Obligation.DATA_ACCESSIBLE, data);
         expect(by, Obligation.REGISTERS_VALID, registers);
         expect(by, Obligation.NO_CLOBBER, clobber);
+        expect(by, Obligation.ENTRY_EL_PRESERVED, entryEl);
     }
 
     private static void expect(Map<Obligation, Verdict> by, Obligation o, String outcome) {

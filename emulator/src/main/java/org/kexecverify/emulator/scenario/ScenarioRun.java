@@ -111,6 +111,11 @@ public final class ScenarioRun {
          * COHERENT_HANDOFF.
          */
         public boolean violates(org.kexecverify.model.verdict.Obligation o) {
+            return violates(o, -1);
+        }
+
+        /** {@link #violates(org.kexecverify.model.verdict.Obligation)}, with the EL the scenario booted at (ENTRY_EL_PRESERVED needs it; -1: unknown). */
+        public boolean violates(org.kexecverify.model.verdict.Obligation o, int bootEl) {
             boolean hang = result instanceof RunResult.Hang;
             List<ExceptionRecord> ex = result instanceof RunResult.Completed c ? c.exceptions()
                     : result instanceof RunResult.Hang h ? h.loop() : List.of();
@@ -121,6 +126,7 @@ public final class ScenarioRun {
                 case DATA_ACCESSIBLE -> dataAbort || hang;
                 case NO_CLOBBER -> clobber != null;
                 case COHERENT_HANDOFF -> badData || hang;
+                case ENTRY_EL_PRESERVED -> bootEl >= 0 && result instanceof RunResult.Completed c && c.el() != bootEl;
                 default -> hang || unplanned;
             };
         }

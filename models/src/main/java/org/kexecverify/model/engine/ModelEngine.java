@@ -36,7 +36,7 @@ public final class ModelEngine {
 
     /** Obligations this engine decides. */
     public static final Set<Obligation> DECIDES = EnumSet.of(Obligation.REGISTERS_VALID, Obligation.IDMAP_COVERS_CODE,
-            Obligation.VECTORS_EXECUTABLE, Obligation.DATA_ACCESSIBLE, Obligation.NO_CLOBBER);
+            Obligation.VECTORS_EXECUTABLE, Obligation.DATA_ACCESSIBLE, Obligation.NO_CLOBBER, Obligation.ENTRY_EL_PRESERVED);
 
     private final WalkOptions options;
     private final org.kexecverify.model.progress.Progress progress;
@@ -67,6 +67,7 @@ public final class ModelEngine {
         out.add(vectorsExecutable(plan));
         out.add(dataAccessible(plan));
         out.add(noClobber(plan));
+        out.add(entryElPreserved(plan));
         progress.done();
         return Obligation.gate(plan, out);
     }
@@ -348,6 +349,85 @@ public final class ModelEngine {
         Stats st = new Stats(NAME, (System.nanoTime() - t0) / 1_000_000, n, "copies checked");
         return new Verdict.Proved(Obligation.NO_CLOBBER, "no copy destination is a table, code, vector, entry-list, argument page or unread source"
                 + (plan.kimageReadAfterCopy() ? "" : "; struct kimage fields are all read before the first copy") + " (this layout only)", st);
+    }
+
+    // ---- ENTRY_EL_PRESERVED (from the code's exits and the plan's phases) ---------------------------------
+
+    /**
+     * The EL the new kernel is entered at, from the program: the code's exits that the struct's values allow
+     * ({@link org.kexecverify.model.program.ExitLevels}); a branch leaves at the EL of the first phase (where the code
+     * runs), an HVC from EL1 enters the plan's EL2 phase that takes it (a vector use at +0x400) and goes on there.
+     * Compared with the EL the scenario booted at (its regime).
+     */
+    Verdict entryElPreserved(RelocationPlan plan) {
+        long t0 = System.nanoTime();
+        Obligation ob = Obligation.ENTRY_EL_PRESERVED;
+        if (!(plan.scenario().code() instanceof org.kexecverify.model.program.ProgramCode.Resolved rc)) {
+            return new Verdict.Inconclusive(ob, "no code to judge: " + plan.scenario().code().reason(), new Stats(NAME, 0, 0, "exits"));
+        }
+        org.kexecverify.model.program.DesignCode code = rc.code();
+        int boot = plan.scenario().regime().el();
+        Phase first = plan.phases().get(0);
+        int runEl = first.regs().regime().el();
+        List<PhysRegion> args = plan.regions(PhysRegion.Kind.ARGUMENTS);
+        long struct = args.isEmpty() ? plan.scenario().placement().kimage() : args.get(0).pa();
+        List<org.kexecverify.model.program.ExitLevels.Exit> exits = org.kexecverify.model.program.ExitLevels.of(code, plan.memory(), struct);
+        Phase el2 = null;
+        for (Phase p : plan.phases()) {
+            if (p.regs().regime().el() == 2 && p.exceptions().stream().anyMatch(u -> u.offset() == 0x400)) el2 = p;
+        }
+        List<String> ways = new ArrayList<>();
+        List<org.kexecverify.model.program.ExitLevels.Exit> wrong = new ArrayList<>();
+        List<Integer> els = new ArrayList<>();
+        boolean unknown = false;
+        for (org.kexecverify.model.program.ExitLevels.Exit e : exits) {
+            int el;
+            String how;
+            if (e.kind() == org.kexecverify.model.program.ExitLevels.Kind.BRANCH) {
+                el = runEl;
+                how = String.format("%s+0x%x %s at EL%d (%s)", code.entrySymbol(), e.codeOffset() - code.entry().entryOffset(), e.instruction(), el,
+                        first.name());
+            } else if (runEl == 2) {
+                el = 2;
+                how = String.format("%s+0x%x %s from EL2 stays at EL2", code.entrySymbol(), e.codeOffset() - code.entry().entryOffset(), e.instruction());
+            } else if (el2 != null) {
+                el = 2;
+                how = String.format("%s+0x%x %s from EL%d into EL2 (%s, %s+0x400)", code.entrySymbol(), e.codeOffset() - code.entry().entryOffset(),
+                        e.instruction(), runEl, el2.name(), el2.vbarName());
+            } else {
+                unknown = true;
+                ways.add(String.format("%s+0x%x %s from EL%d, but no phase of the plan takes it at EL2", code.entrySymbol(),
+                        e.codeOffset() - code.entry().entryOffset(), e.instruction(), runEl));
+                continue;
+            }
+            if (!e.decidedBy().isEmpty()) how += " [path chosen by " + String.join(", ", e.decidedBy()) + "]";
+            ways.add(how);
+            els.add(el);
+            if (el != boot) wrong.add(e);
+        }
+        Stats st = new Stats(NAME, (System.nanoTime() - t0) / 1_000_000, exits.size(), "exits");
+        String bootWords = "booted at EL" + boot + " (" + plan.scenario().regime().displayName() + ")";
+        if (exits.isEmpty()) return new Verdict.Inconclusive(ob, "no path of " + code.entrySymbol() + " leaves it: the new kernel is never entered", st);
+        if (!unknown && wrong.isEmpty()) {
+            return new Verdict.Proved(ob, bootWords + "; the new kernel is entered at EL" + boot + ": " + String.join("; ", ways), st);
+        }
+        if (!unknown && wrong.size() == els.size()) {
+            org.kexecverify.model.program.ExitLevels.Exit e = wrong.get(0);
+            int el = els.get(0);
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("bootEl", (long) boot);
+            w.put("entryEl", (long) el);
+            w.put("exit", String.format("%s+0x%x", code.entrySymbol(), e.codeOffset() - code.entry().entryOffset()));
+            w.put("instruction", e.instruction());
+            w.put("decidedBy", String.join(", ", e.decidedBy()));
+            w.put("phase", first.name());
+            Counterexample.State s = new Counterexample.State("exit " + e.instruction(), code.entrySymbol() + String.format("+0x%x",
+                    e.codeOffset() - code.entry().entryOffset()), Map.of("el", (long) el, "bootEl", (long) boot));
+            return new Verdict.Refuted(ob, bootWords + ", but the new kernel is entered at EL" + el + ": " + String.join("; ", ways)
+                    + (boot == 2 && el == 1 ? " -- the new kernel runs without EL2: no hypervisor, KVM is lost without any crash" : ""),
+                    cx(plan, ob, w, List.of(s)), st);
+        }
+        return new Verdict.Inconclusive(ob, bootWords + "; the exits the plan's values allow do not all enter at one EL: " + String.join("; ", ways), st);
     }
 
     private static void addPages(Map<Long, String> m, long pa, long size, String what) {

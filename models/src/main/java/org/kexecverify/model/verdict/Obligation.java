@@ -9,7 +9,8 @@ public enum Obligation {
     NO_CLOBBER("no copy overwrites a page still needed: tables, code, vectors, lists, unread sources, kimage fields not yet read"),
     NO_HANG_AFTER_MMU_ON("from the SCTLR write, execution always reaches the jump to the new kernel"),
     COHERENT_HANDOFF("when the new kernel starts with the MMU off, every destination line is clean to PoC and the I-cache holds nothing stale"),
-    TLB_CLEAN_BEFORE_ENABLE("no stale TLB entry can translate an access after the enable");
+    TLB_CLEAN_BEFORE_ENABLE("no stale TLB entry can translate an access after the enable"),
+    ENTRY_EL_PRESERVED("the new kernel starts at the EL the old one booted at (entered at EL1 after an EL2 boot, the new kernel silently has no hypervisor: no KVM)");
 
     private final String meaning;
 
