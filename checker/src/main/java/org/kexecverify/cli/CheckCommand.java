@@ -154,7 +154,7 @@ public final class CheckCommand implements Callable<Integer> {
         return code;
     }
 
-    static List<String> disagreements(List<Verdict> vs) {
+    public static List<String> disagreements(List<Verdict> vs) {
         Map<Obligation, List<Verdict>> by = new EnumMap<>(Obligation.class);
         for (Verdict v : vs) by.computeIfAbsent(v.obligation(), k -> new ArrayList<>()).add(v);
         List<String> out = new ArrayList<>();

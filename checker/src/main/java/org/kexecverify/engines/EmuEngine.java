@@ -49,6 +49,7 @@ public final class EmuEngine implements Engine {
     private static final String SCOPE = " (this run only: one placement, one entry list; other layouts are not exercised)";
 
     private final long budget;
+    private final org.kexecverify.model.walk.WalkOptions walk;
 
     public EmuEngine() {
         this(1_000_000_000L);
@@ -56,7 +57,17 @@ public final class EmuEngine implements Engine {
 
     /** An engine whose runs stop after {@code budget} instructions (a run that exhausts it is Inconclusive, not a hang). */
     public EmuEngine(long budget) {
+        this(budget, org.kexecverify.model.walk.WalkOptions.DEFAULT);
+    }
+
+    /** An engine whose machine makes the given IMPLEMENTATION DEFINED walk choices (the ones the other engines are given). */
+    public EmuEngine(org.kexecverify.model.walk.WalkOptions walk) {
+        this(1_000_000_000L, walk);
+    }
+
+    public EmuEngine(long budget, org.kexecverify.model.walk.WalkOptions walk) {
         this.budget = budget;
+        this.walk = walk;
     }
 
     @Override
@@ -71,7 +82,7 @@ public final class EmuEngine implements Engine {
         RelocationPlan plan = original.withMemory(original.memory().copyOf());
         ScenarioRun run;
         try {
-            run = ScenarioRun.prepare(plan);
+            run = ScenarioRun.prepare(plan, ScenarioRun.Options.DEFAULT, walk);
         } catch (ScenarioRun.Unsupported e) {
             Stats st = new Stats(NAME, ms(t0), 0, "instructions");
             List<Verdict> out = new ArrayList<>();

@@ -214,6 +214,14 @@ public final class ScenarioRun {
 
     /** Prepares a run of {@code plan}; the plan's memory becomes the machine's RAM (it is changed by the run). */
     public static ScenarioRun prepare(RelocationPlan plan, Options opt) throws Unsupported {
+        return prepare(plan, opt, org.kexecverify.model.walk.WalkOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #prepare(RelocationPlan, Options)} on a machine with the given IMPLEMENTATION DEFINED walk choices (e.g.
+     * FEAT_HAFDBS: with TCR_ELx.HA = 1 an entry with AF = 0 does not fault).
+     */
+    public static ScenarioRun prepare(RelocationPlan plan, Options opt, org.kexecverify.model.walk.WalkOptions walk) throws Unsupported {
         ProgramCode pc = plan.scenario().code();
         if (!(pc instanceof ProgramCode.Resolved r)) {
             throw new Unsupported("no machine code to run: " + pc.reason());
@@ -271,7 +279,7 @@ public final class ScenarioRun {
         }
 
         // ---- registers at the branch into the code
-        Machine m = new Machine(new Ram(pm, opt.geometry()));
+        Machine m = new Machine(new Ram(pm, opt.geometry()), walk);
         m.setStopOnUnimplemented(true);
         m.setSysReg(SysRegId.ID_AA64MMFR0_EL1, plan.scenario().register(SysReg.ID_AA64MMFR0_EL1, TranslationRegs.MMFR0_48BIT));
         m.setSysReg(SysRegId.SCTLR_EL1, Layouts.of(SysReg.SCTLR_EL1, Regime.EL1_0).res1Mask());

@@ -163,6 +163,23 @@ public final class GdbRemote implements AutoCloseable {
         return x;
     }
 
+    /**
+     * Writes a core register ({@code x0}..{@code x30}, {@code sp}, {@code pc}, {@code cpsr}) with a {@code P} packet.
+     * QEMU 7.2 accepts writes to system registers too and ignores them: change those by running instructions.
+     */
+    public void writeRegister(String name, long value) throws IOException {
+        Register r = registers.get(name);
+        if (r == null) throw new IOException("QEMU's gdbstub describes no register " + name);
+        StringBuilder b = new StringBuilder("P" + Integer.toHexString(r.number()) + "=");
+        for (int i = 0; i < r.bits() / 8; i++) b.append(String.format("%02x", (value >>> (8 * i)) & 0xff));
+        ok(request(b.toString()), "writing " + name);
+        long back = readRegister(name);
+        long mask = r.bits() >= 64 ? -1L : (1L << r.bits()) - 1;
+        if ((back & mask) != (value & mask)) {
+            throw new IOException(String.format("writing %s: gdbstub accepted 0x%x but reads back 0x%x", name, value, back));
+        }
+    }
+
     /** Every register of up to 64 bits in the given features (null: all), by name. */
     public Map<String, Long> readRegisters(List<String> features) throws IOException {
         Map<String, Long> out = new LinkedHashMap<>();

@@ -82,13 +82,13 @@ public final class ModelEngine {
             long va = r.va() + off;
             if ((++counter[0] & 0xfff) == 0) progress.update(plan.scenario().name() + " model walk", counter[0], -1, "pages");
             Translation t = Walker.translate(phase.regs(), plan.memory(), va, r.access(), 8, options);
-            String why = judge(t, r.pa() + off, r, fetch);
+            String why = judge(t, r.pa() + off, r, fetch, plan.memory());
             if (why != null) return new Failure(phase, r, t, why);
         }
         return null;
     }
 
-    private static String judge(Translation t, long expectPa, Region r, boolean fetch) {
+    private static String judge(Translation t, long expectPa, Region r, boolean fetch, org.kexecverify.model.mem.DescriptorSource mem) {
         if (t instanceof Translation.Fault f) {
             return r.access().words() + " of " + r.name() + " at VA 0x" + Long.toHexString(t.va()) + " takes a " + f.summary() + ": " + f.reason();
         }
@@ -98,6 +98,10 @@ public final class ModelEngine {
                     r.identity() ? " (the identity map is broken)" : "");
         }
         PageAttributes a = m.attrs();
+        if (!mem.isRam(m.pa(), 1)) {
+            return String.format("%s of %s at VA 0x%x reaches PA 0x%x, which is not RAM: a synchronous External abort", r.access().words(), r.name(),
+                    t.va(), m.pa());
+        }
         if (fetch && !a.executable()) return r.name() + " at VA 0x" + Long.toHexString(t.va()) + " is not executable";
         if (fetch && a.leaf().device()) {
             return String.format("%s at VA 0x%x is mapped as %s (MAIR Attr%d): an instruction fetch from Device memory is CONSTRAINED "
@@ -272,9 +276,11 @@ public final class ModelEngine {
                 long va = p.vbar() + e.getKey();
                 n++;
                 Translation t = Walker.translate(p.regs(), plan.memory(), va, AccessType.FETCH, 4, options);
-                boolean ok = t instanceof Translation.Mapped m && m.attrs().executable();
+                boolean ok = t instanceof Translation.Mapped m && m.attrs().executable() && plan.memory().isRam(m.pa(), 1);
                 if (!ok) {
-                    String vecWhy = t instanceof Translation.Fault f ? f.summary() + ": " + f.reason() : "not executable";
+                    String vecWhy = t instanceof Translation.Fault f ? f.summary() + ": " + f.reason()
+                            : !plan.memory().isRam(((Translation.Mapped) t).pa(), 1)
+                            ? String.format("a synchronous External abort (PA 0x%x is not RAM)", ((Translation.Mapped) t).pa()) : "not executable";
                     String expl = String.format("[%s] %s -> the CPU vectors to %s+0x%x = 0x%x, whose fetch takes %s; that fault vectors to %s+0x200 again: "
                                     + "ELR/ESR/FAR are overwritten each time, no forward progress, no console output (an exception loop: the machine looks frozen)",
                             p.name(), e.getValue(), p.vbarName(), e.getKey(), va, vecWhy, p.vbarName());
