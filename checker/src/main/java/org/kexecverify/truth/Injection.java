@@ -102,9 +102,16 @@ public enum Injection {
         @Override
         void model(ModelState m) {
             long zero = m.readKimage(m.offsets().zeroPage());
+            long copy = m.first().regs().ttbr1();
+            boolean vhe = m.first().regs().regime().el() == 2;
             m.writeKimage(m.offsets().ttbr1(), zero, "arch.ttbr1 := arch.zero_page");
+            // the phase's registers are those in force while the code runs: after its break-before-make, TTBR1 is what
+            // arch.ttbr1 names; the code reads struct kimage before that, through the TTBR1 it was entered with
             m.regs(0, m.first().regs().withTtbr1(zero), String.format("TTBR1 of phase '%s' after the code's break-before-make: 0x%x",
                     m.first().name(), zero));
+            m.onMachine(run -> run.machine().setSysReg(vhe ? org.kexecverify.model.a64.SysRegId.TTBR1_EL2
+                    : org.kexecverify.model.a64.SysRegId.TTBR1_EL1, copy), String.format("TTBR1 at entry 0x%x (the plan's linear-map copy "
+                    + "stands for the old kernel's TTBR1: both map struct kimage's VA); the code installs arch.ttbr1 itself", copy));
         }
 
         @Override

@@ -97,13 +97,20 @@ public record OutcomeClass(Kind kind, int el, int vector, int ec, String words) 
 
     private static final Pattern OOPS = Pattern.compile("Internal error: Oops: ([0-9a-f]+)");
 
-    /** The class of a QEMU run: an oops of the first kernel after {@code kexec -e} first, else by the outcome. */
+    /**
+     * The class of a QEMU run: an oops of the first kernel after {@code kexec -e} (in the console tail: no /init line
+     * after it but KEXEC_E) first, else by the outcome.
+     */
     public static OutcomeClass of(org.kexecverify.groundtruth.kernel.RunResult r) {
-        boolean started = false;
+        KexecOutcome k = r.outcome();
+        boolean afterKexec = k instanceof KexecOutcome.Hang h ? h.phase() != KexecOutcome.Phase.FIRST_KERNEL
+                : k instanceof KexecOutcome.Panic p && p.phase() != KexecOutcome.Phase.FIRST_KERNEL;
+        boolean before = false;
         for (String l : r.consoleTail()) {
-            if (l.contains("kexec_core: Starting new kernel")) started = true;
+            if (l.equals("KV1: KEXEC_E")) before = false;
+            if (l.startsWith("KV1: ") && !l.equals("KV1: KEXEC_E")) before = true; // /init's lines before kexec -e
             Matcher m = OOPS.matcher(l);
-            if (started && m.find()) {
+            if (afterKexec && !before && m.find()) {
                 long esr = Long.parseUnsignedLong(m.group(1), 16);
                 return new OutcomeClass(Kind.OLD_KERNEL_HANDLER, r.cpu().kernelEl(), 0x200, (int) ((esr >>> 26) & 0x3f),
                         l.replaceFirst("^\\[[^]]*\\]\\s*", "").strip() + " after kexec -e; then " + r.outcome());
@@ -117,7 +124,8 @@ public record OutcomeClass(Kind kind, int el, int vector, int ec, String words) 
         if (k instanceof KexecOutcome.SecondKernelUp u) return new OutcomeClass(Kind.UP, u.currentEl(), -1, -1, k.toString());
         if (k instanceof KexecOutcome.Panic) return new OutcomeClass(Kind.PANIC, -1, -1, -1, k.toString());
         if (k instanceof KexecOutcome.Hang h && h.phase() == KexecOutcome.Phase.RELOCATION) {
-            if (h.loop().exceptions() == 0) return new OutcomeClass(Kind.SPIN, -1, -1, -1, k.toString());
+            // every exception since the last console line returned (machine_kexec's own HVC_SET_VECTORS): none caused the hang
+            if (h.loop().exceptions() < 100 && h.loop().exceptions() <= h.loop().erets()) return new OutcomeClass(Kind.SPIN, -1, -1, -1, k.toString());
             String key = h.loop().kinds().isEmpty() ? h.loop().last() : h.loop().kinds().get(0);
             String last = h.loop().last().isEmpty() ? key : "1x " + h.loop().last();
             boolean loop = h.loop().exceptions() >= 1000 && h.loop().kinds().size() <= 2;

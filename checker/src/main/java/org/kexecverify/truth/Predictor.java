@@ -249,9 +249,9 @@ public final class Predictor {
                     + m.first().regs().regime().displayName() + " (" + mp.attrs().describe() + ")"
                     : ((Translation.Fault) t).summary() + ": " + ((Translation.Fault) t).reason();
             notes.add("the models' walk of the relocation page after the change: " + words);
-            notes.add("QEMU's TLB holds the relocation page's translation at the stop: the changed leaf takes effect at the code's first TLB "
-                    + "flush (the tlbi vmalle1 of its TTBR1 break-before-make); the emulator's TLB starts empty, so it sees the change at the "
-                    + "first fetch. The first faulting PC may differ; the outcome class may not");
+            notes.add("a TLB may still hold the relocation page's old translation until the code's first TLB invalidation (the tlbi "
+                    + "vmalle1 of its TTBR1 break-before-make): the emulator's TLB starts empty, so it sees the changed leaf at the first "
+                    + "fetch; where the real CPU sees it decides whether the old kernel's TTBR1 and vectors are still live at the fault");
         }
         if (!inj.judgedByQemu()) {
             notes.add("not judged by QEMU: QEMU 7.2 has no caches and flushes its TLB on every SCTLR write, so this mistake cannot fail there");
