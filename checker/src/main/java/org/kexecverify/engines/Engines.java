@@ -24,7 +24,7 @@ public final class Engines {
         for (String name : lower.equals("all") ? NAMES : List.of(lower.split(","))) {
             switch (name.trim()) {
                 case "model" -> out.add(new ModelEngineAdapter(s.walk(), s.progress()));
-                case "smt" -> out.add(new SmtEngineAdapter(new SmtOptions(s.timeoutMillis()), s.openPlacements()));
+                case "smt" -> out.add(new SmtEngineAdapter(new SmtOptions(s.timeoutMillis()), s.openPlacements(), s.walk()));
                 case "tla" -> out.add(new TlaEngineAdapter(s.walk(), s.timeoutMillis(), s.progress()));
                 case "emu" -> out.add(new EmuEngine(s.walk()));
                 default -> throw new BadInput("--engine: unknown or unavailable engine '" + name.trim() + "' (available: " + String.join(", ", NAMES) + ", all)");

@@ -13,10 +13,17 @@ import org.kexecverify.smt.SmtOptions;
 public final class SmtEngineAdapter implements Engine {
     private final SmtOptions options;
     private final boolean openPlacements;
+    private final org.kexecverify.model.walk.WalkOptions walk;
 
     public SmtEngineAdapter(SmtOptions options, boolean openPlacements) {
+        this(options, openPlacements, org.kexecverify.model.walk.WalkOptions.DEFAULT);
+    }
+
+    /** With the walk choices the other engines get (hardware Access-flag update, Device fetches). */
+    public SmtEngineAdapter(SmtOptions options, boolean openPlacements, org.kexecverify.model.walk.WalkOptions walk) {
         this.options = options;
         this.openPlacements = openPlacements;
+        this.walk = walk;
     }
 
     @Override
@@ -38,7 +45,7 @@ public final class SmtEngineAdapter implements Engine {
 
     @Override
     public List<Verdict> check(RelocationPlan plan) {
-        try (SmtEngine e = new SmtEngine(options)) {
+        try (SmtEngine e = new SmtEngine(options).withWalk(walk)) {
             List<Verdict> out = new java.util.ArrayList<>(e.check(ProgramPlans.of(plan), openPlacements));
             out.add(new Verdict.Inconclusive(Obligation.ENTRY_EL_PRESERVED, NO_EL, new org.kexecverify.model.verdict.Stats(SmtEngine.ENGINE, 0, 0, "queries")));
             return out;

@@ -52,6 +52,14 @@ public final class SmtEngine implements AutoCloseable {
     private final Context ctx;
     private final Bv bv;
     private final SmtOptions options;
+    /** The IMPLEMENTATION DEFINED walk choices (e.g. FEAT_HAFDBS), as the other engines are given them. */
+    private org.kexecverify.model.walk.WalkOptions walk = org.kexecverify.model.walk.WalkOptions.DEFAULT;
+
+    /** The same engine walking with {@code w} (FEAT_HAFDBS: with TCR.HA an AF = 0 entry does not fault). */
+    public SmtEngine withWalk(org.kexecverify.model.walk.WalkOptions w) {
+        this.walk = w;
+        return this;
+    }
 
     public SmtEngine(SmtOptions options) {
         this.ctx = new Context();
@@ -83,7 +91,7 @@ public final class SmtEngine implements AutoCloseable {
         List<Verdict> data = new ArrayList<>();
         for (org.kexecverify.model.plan.Phase p : plan.phases()) {
             List<Long> intended = PlanAdapter.intendedVectors(p);
-            SmtInput in = PlanAdapter.phase(plan, p, intended, org.kexecverify.model.walk.WalkOptions.DEFAULT);
+            SmtInput in = PlanAdapter.phase(plan, p, intended, walk);
             regs.add(decide(in, Obligation.REGISTERS_VALID));
             Verdict c = decide(in, Obligation.IDMAP_COVERS_CODE);
             Verdict d = decide(in, Obligation.DATA_ACCESSIBLE);
@@ -97,7 +105,7 @@ public final class SmtEngine implements AutoCloseable {
             vec.add(offsets.isEmpty() ? null : decide(vin, Obligation.VECTORS_EXECUTABLE));
         }
         SmtInput placement = new SmtInput(plan.scenario().name(), plan.phases().get(0).regs(), plan.memory(), List.of(), java.util.OptionalLong.empty(),
-                List.of(), org.kexecverify.model.walk.WalkOptions.DEFAULT, PlanAdapter.placement(plan, openPlacements));
+                List.of(), walk, PlanAdapter.placement(plan, openPlacements));
         return Obligation.gate(plan, List.of(combine(Obligation.REGISTERS_VALID, regs), combine(Obligation.IDMAP_COVERS_CODE, code),
                 combine(Obligation.VECTORS_EXECUTABLE, vec), combine(Obligation.DATA_ACCESSIBLE, data),
                 decide(placement, Obligation.NO_CLOBBER)));
