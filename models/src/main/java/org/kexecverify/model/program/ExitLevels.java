@@ -80,7 +80,7 @@ public final class ExitLevels {
         List<String>[] exitWhy = new List[n];
         while (!work.isEmpty()) {
             int i = work.poll();
-            Insn in = cfg.at(4 * i);
+            Insn in = cfg.at(i);
             long[] p = ptr[i].clone();
             long[] v = val[i].clone();
             String[] s = src[i].clone();
@@ -88,11 +88,13 @@ public final class ExitLevels {
             step(in, p, v, s, code, mem, structPa);
             List<Integer> next = new ArrayList<>();
             String fieldUsed = null;
+            int fall = i + 1 < n ? i + 1 : -1;
             switch (in.op) {
                 case Op.CBZ, Op.CBNZ, Op.TBZ, Op.TBNZ -> {
                     long x = in.rd == 31 ? 0 : val[i][in.rd];
                     if (x == UNKNOWN) {
-                        next.addAll(cfg.successors(4 * i));
+                        next.add(cfg.target(i));
+                        next.add(fall);
                     } else {
                         boolean z = switch (in.op) {
                             case Op.CBZ -> (in.sf ? x : x & 0xffff_ffffL) == 0;
@@ -100,30 +102,28 @@ public final class ExitLevels {
                             case Op.TBZ -> ((x >>> in.aux) & 1) == 0;
                             default -> ((x >>> in.aux) & 1) != 0;
                         };
-                        List<Integer> both = cfg.successors(4 * i); // {target, fall}
-                        next.add(z ? both.get(0) : both.get(1));
+                        next.add(z ? cfg.target(i) : fall);
                         if (in.rd != 31 && src[i][in.rd] != null) fieldUsed = String.format("%s = 0x%x", src[i][in.rd], x);
                     }
                 }
                 case Op.HVC -> {
                     long x0 = val[i][0];
                     if (x0 != HVC_SET_VECTORS) hvcExit[i] = true;
-                    if (x0 != HVC_SOFT_RESTART) next.addAll(cfg.successors(4 * i));
+                    if (x0 != HVC_SOFT_RESTART) next.add(fall);
                 }
-                default -> next.addAll(cfg.successors(4 * i));
+                case Op.BR, Op.RET, Op.ERET -> exitAt[i] = true;
+                default -> {
+                    for (int t : cfg.succ(i)) next.add(t);
+                }
             }
             List<String> out = decided;
             if (fieldUsed != null && !decided.contains(fieldUsed)) {
                 out = new ArrayList<>(decided);
                 out.add(fieldUsed);
             }
-            for (int t : next) {
-                if (t == ControlFlow.EXIT) {
-                    if (in.op != Op.HVC) exitAt[i] = true;
-                    exitWhy[i] = merge(exitWhy[i], out);
-                    continue;
-                }
-                int j = t / 4;
+            if (exitAt[i]) exitWhy[i] = merge(exitWhy[i], out);
+            for (int j : next) {
+                if (j < 0) continue; // a branch out of the blob: not followed
                 if (ptr[j] == null) {
                     ptr[j] = p.clone();
                     val[j] = v.clone();
@@ -155,7 +155,7 @@ public final class ExitLevels {
         List<Exit> exits = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (ptr[i] == null) continue;
-            String text = org.kexecverify.model.a64.Disasm.text(cfg.at(4 * i));
+            String text = org.kexecverify.model.a64.A64Text.of(cfg.at(i), 4 * i - code.entry().entryOffset());
             if (hvcExit[i]) exits.add(new Exit(4 * i, Kind.HVC, text, why.get(i)));
             if (exitAt[i]) exits.add(new Exit(4 * i, Kind.BRANCH, text, exitWhy[i] == null ? List.of() : exitWhy[i]));
         }
