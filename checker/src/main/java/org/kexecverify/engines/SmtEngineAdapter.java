@@ -31,24 +31,15 @@ public final class SmtEngineAdapter implements Engine {
 
     @Override
     public Set<Obligation> decides() {
-        Set<Obligation> d = EnumSet.copyOf(SmtEngine.DECIDES);
-        d.add(Obligation.ENTRY_EL_PRESERVED);
-        return d;
+        // not ENTRY_EL_PRESERVED: the queries are stage-1 walks over a symbolic VA and placement, with no exception
+        // level and no path through the code (the model engine reads the code's exits, the emulator runs them)
+        return EnumSet.copyOf(SmtEngine.DECIDES);
     }
-
-    /**
-     * The Z3 encoding is the stage-1 walk over a symbolic VA and placement; it has no exception-level state and no
-     * path through the code, so the EL the new kernel starts at is not a query it can pose.
-     */
-    static final String NO_EL = "not encoded in Z3: the queries are stage-1 walks over a symbolic VA/placement, with no exception level "
-            + "and no path through the code (the model engine reads the code's exits, the emulator runs them)";
 
     @Override
     public List<Verdict> check(RelocationPlan plan) {
         try (SmtEngine e = new SmtEngine(options).withWalk(walk)) {
-            List<Verdict> out = new java.util.ArrayList<>(e.check(ProgramPlans.of(plan), openPlacements));
-            out.add(new Verdict.Inconclusive(Obligation.ENTRY_EL_PRESERVED, NO_EL, new org.kexecverify.model.verdict.Stats(SmtEngine.ENGINE, 0, 0, "queries")));
-            return out;
+            return e.check(ProgramPlans.of(plan), openPlacements);
         }
     }
 }
