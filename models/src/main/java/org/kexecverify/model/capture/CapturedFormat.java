@@ -268,12 +268,12 @@ public final class CapturedFormat {
         for (Capture.CodeRef r : c.code()) {
             b.append("    - {role: ").append(r.role()).append(", pa: ").append(hex(r.pa())).append(", package: ").append(r.pkg())
                     .append(", version: ").append(quote(r.version())).append(",\n       symbol: ").append(r.symbol()).append(", offset: ")
-                    .append(r.offset()).append(", length: ").append(r.length()).append(", sha256: ").append(r.sha256()).append("}\n");
+                    .append(r.offset()).append(", length: ").append(r.length()).append(", sha256: ").append(quote(r.sha256())).append("}\n");
         }
         b.append("  sources:                        # source pages by hash: SHA-256 over each destination run's sources, in list order\n");
         for (Capture.SourceHash s : c.sources()) {
             b.append("    - {destination: ").append(hex(s.destination())).append(", pages: ").append(s.pages()).append(", sha256: ")
-                    .append(s.sha256()).append("}\n");
+                    .append(quote(s.sha256())).append("}\n");
         }
         b.append("  zero_pages: [");
         for (int i = 0; i < c.zeroPages().size(); i++) b.append(i == 0 ? "" : ", ").append(hex(c.zeroPages().get(i)));

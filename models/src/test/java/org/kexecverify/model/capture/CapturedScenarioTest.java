@@ -85,7 +85,7 @@ class CapturedScenarioTest {
             "unknown captured field;  what: ;  wot: 1\\n  what: ;captured.wot",
             "page text that is not words;0x8000000474f1003 0x8000000476e8003 0*510;0x8000000474f1003 0xzz 0*510;captured.pages.0x474f0000",
             "a page key that is not page aligned;    \"0x474f1000\": |;    \"0x474f1001\": |;captured.pages.0x474f1001",
-            "sha256 that is not hex;sha256: f;sha256: g;captured.",
+            "sha256 that is not hex;sha256: \"f;sha256: \"g;captured.sources[0].sha256",
     })
     void reportsTheField(String what, String from, String to, String field) throws IOException {
         String yaml = base().replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to.replace("\\n", "\n")));
