@@ -100,7 +100,8 @@ public final class CaptureCommand implements Callable<Integer> {
         }
         String text;
         try {
-            text = write(cap.captured(), r, code, s, c, name == null ? "captured-" + s.codename() + "-" + c.qemuCpu().replace(',', '-') : name);
+            text = write(cap.captured(), r, code, s, c, name == null ? "captured-" + s.codename() + "-" + c.qemuCpu().replace(',', '-') : name,
+                    withSources);
         } catch (IllegalStateException e) {
             w.println("capture: INCONCLUSIVE: " + e.getMessage());
             return ExitCode.INCONCLUSIVE;
@@ -129,7 +130,8 @@ public final class CaptureCommand implements Callable<Integer> {
     }
 
     /** The scenario text of a capture: the code pages checked against {@code code} and kept by reference. */
-    public static String write(CaptureAtRelocation.Captured cd, StopAtRelocation.Result r, DesignCode code, Suite s, GuestCpu c, String name) {
+    public static String write(CaptureAtRelocation.Captured cd, StopAtRelocation.Result r, DesignCode code, Suite s, GuestCpu c, String name,
+                               boolean sourcesByValue) {
         long imageSize = cd.imageSize() != 0 ? cd.imageSize() : imageSize(s);
         RelocationState st = cd.state();
         Map<String, Long> arch = st.arch();
@@ -159,7 +161,7 @@ public final class CaptureCommand implements Callable<Integer> {
         List<Long> zero = new ArrayList<>();
         Map<Long, String> notes = new LinkedHashMap<>(cd.notes());
         Map<Long, long[]> all = new TreeMap<>(cd.pages());
-        for (Map.Entry<Long, long[]> e : cd.sources().entrySet()) {
+        for (Map.Entry<Long, long[]> e : sourcesByValue ? cd.sources().entrySet() : Map.<Long, long[]>of().entrySet()) {
             all.putIfAbsent(e.getKey(), e.getValue());
             notes.putIfAbsent(e.getKey(), "source page (--with-sources)");
         }
