@@ -199,6 +199,15 @@ public final class CheckCommand implements Callable<Integer> {
             s.put("name", r.plan().scenario().name());
             s.put("file", r.plan().scenario().file());
             s.put("tables", r.plan().design());
+            org.kexecverify.model.capture.Capture cap = r.plan().scenario().tables().captured();
+            if (cap != null) {
+                ObjectNode c = s.putObject("captured");
+                c.put("kernel", cap.header().kernel());
+                c.put("version", cap.header().version());
+                c.put("cpu", cap.header().cpu());
+                c.put("date", cap.header().date());
+                c.put("currentEl", cap.currentEl());
+            }
             ObjectNode code = s.putObject("code");
             r.plan().scenario().code().get().ifPresentOrElse(dc -> {
                 code.put("kernel", dc.kernelVersion());

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kexec-verify", mixinStandardHelpOptions = true, version = "kexec-verify 0.1.0",
         description = "Tells arm64 kernel developers whether a kexec relocation design is safe.",
-        subcommands = {DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class, MutateCommand.class, TruthCommand.class})
+        subcommands = {DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class, MutateCommand.class, TruthCommand.class, CaptureCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -103,6 +103,7 @@ public final class ReportWriter {
         h.append("<h2 id=\"").append(esc(plan.scenario().name())).append("\">").append(esc(plan.scenario().name())).append("</h2>\n<p>")
                 .append(esc(plan.scenario().description())).append("<br>file <code>").append(esc(plan.scenario().file())).append("</code>, builder <code>")
                 .append(esc(plan.design())).append("</code>, boot regime ").append(esc(plan.scenario().regime().displayName())).append("</p>\n");
+        if (plan.scenario().tables().captured() != null) h.append("<p><b>").append(esc(captured(plan))).append("</b></p>\n");
         h.append("<h3>Phases</h3><ol>");
         for (Phase p : plan.phases()) {
             h.append("<li>").append(esc(p.name())).append(" <small>[").append(esc(p.regs().regime().displayName())).append(p.regs().mmuOn() ? ", MMU on" : ", MMU off")
@@ -181,11 +182,20 @@ public final class ReportWriter {
         return sb.toString().trim();
     }
 
+    /** "State captured from a running kernel: KERNEL VERSION on QEMU -cpu CPU, captured DATE (WHAT); memory: N captured pages". */
+    static String captured(RelocationPlan plan) {
+        org.kexecverify.model.capture.Capture c = plan.scenario().tables().captured();
+        return "State captured from a running kernel: " + c.header().describe() + ", stopped at EL" + c.currentEl() + " (" + c.header().what()
+                + "); memory: " + c.pages().size() + " captured pages, " + c.zeroPages().size() + " zero, " + c.code().size()
+                + " code pages by reference";
+    }
+
     static String markdown(List<ScenarioResult> results) {
         StringBuilder m = new StringBuilder("# kexec-verify report\n\n");
         for (ScenarioResult r : results) {
             RelocationPlan plan = r.plan();
             m.append("## ").append(plan.scenario().name()).append("\n\n").append(plan.scenario().description()).append("\n\n");
+            if (plan.scenario().tables().captured() != null) m.append("**").append(captured(plan)).append("**\n\n");
             for (Phase p : plan.phases()) {
                 m.append("- phase: ").append(p.name()).append(" (").append(p.regs().regime().displayName()).append(p.regs().mmuOn() ? ", MMU on" : ", MMU off").append(")\n");
             }

@@ -63,7 +63,10 @@ class ScenarioPagesMergeExactlyTest {
                     () -> String.format("%s: destination 0x%x is not a destination page of the instance", file, c.destination()));
             assertTrue(owner.containsKey(c.source()), () -> String.format("%s: source 0x%x not in the instance", file, c.source()));
         }
-        // the instance is small: a handful of destination pages stand for thousands of copies
+        // the instance is small: a handful of destination pages stand for thousands of copies. Not so for a list kexec really
+        // wrote (the captured scenarios): some sources are their own destinations (kimage_alloc_page) and each keeps a page of
+        // its own, 174 and 391 destination pages for Debian 6.1's captures, which TLC then cannot check (README: Captured scenarios)
+        if (plan.list().copies().stream().anyMatch(c -> c.source() == c.destination())) return;
         assertTrue(r.model().destPages().size() <= 10, () -> file + ": " + r.model().destPages());
         assertTrue(plan.list().copies().size() > 100 * r.model().destPages().size(), file::toString);
     }

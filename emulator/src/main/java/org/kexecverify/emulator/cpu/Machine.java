@@ -616,15 +616,18 @@ public final class Machine {
                     f.storedAtStep = steps;
                     f.storedByPc = pc;
                 }
+                f.storedLines |= 1L << ((pa >>> 6) & 63) | 1L << (((pa + size - 1) >>> 6) & 63);
                 if (f == rFrame) {
                     rEpoch = -1; // the next load from this page is checked again
                 }
                 if (f == fFrame) {
                     fEpoch = -1;
                 }
-            } else {
+            } else if (((f.storedLines >>> ((pa >>> 6) & 63)) & 1) != 0 || ((f.storedLines >>> (((pa + size - 1) >>> 6) & 63)) & 1) != 0) {
                 noteRead(f, "load", va, pa);
             }
+            // a load from a line the run has not stored to is no clobber, even in a page it has: kexec copies a source page that is
+            // its own destination onto itself (kimage_alloc_page), and copy_page reads line n + 1 after storing line n
         }
         if (write) {
             wEpoch = epoch;
@@ -632,7 +635,7 @@ public final class Machine {
             wFrame = f;
             wCacheable = cacheable;
         } else {
-            rEpoch = epoch;
+            rEpoch = f.storedAtStep != 0 ? -1 : epoch; // a page with stored lines: every load is checked against them
             rVaPage = va & ~0xfffL;
             rFrame = f;
             rCacheable = cacheable;
@@ -652,6 +655,7 @@ public final class Machine {
         stores++;
         if (((va ^ wVaPage) & ~0xfffL) == 0 && wEpoch == epoch && (va & 7) == 0) {
             int off = (int) (va & 0xfff);
+            wFrame.storedLines |= 1L << (off >>> 6);
             if (wCacheable) {
                 ram.dWrite64(wFrame, off, v);
             } else {
@@ -704,6 +708,7 @@ public final class Machine {
 
     private void writeByte(long va, int b) {
         Frame f = (((va ^ wVaPage) & ~0xfffL) == 0 && wEpoch == epoch) ? wFrame : dataPage(va, 1, true, false);
+        f.storedLines |= 1L << ((va & 0xfff) >>> 6);
         writeAligned(f, (int) (va & 0xfff), b & 0xff, 1, wCacheable);
     }
 
@@ -743,6 +748,7 @@ public final class Machine {
         }
         stores++;
         if (((va ^ wVaPage) & ~0xfffL) == 0 && wEpoch == epoch && (va & (size - 1)) == 0) {
+            wFrame.storedLines |= 1L << ((va & 0xfff) >>> 6);
             writeAligned(wFrame, (int) (va & 0xfff), v, size, wCacheable);
             return;
         }

@@ -40,6 +40,8 @@ public final class Frame {
     public long storedAtStep;
     /** PC of that store. */
     public long storedByPc;
+    /** The 64-byte lines of this page the running program has stored to (bit n = bytes [64n, 64n + 64)). */
+    public long storedLines;
 
     Frame(long pfn, long[] data) {
         this.pfn = pfn;

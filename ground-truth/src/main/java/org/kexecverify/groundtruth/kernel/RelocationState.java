@@ -23,10 +23,11 @@ import org.kexecverify.kernels.debian.DebianArchive.Suite;
  * @param codeMatches     whether the bytes at {@code kern_reloc} (physical) equal the kernel's
  *                        {@code arm64_relocate_new_kernel} (virtual)
  * @param relocCode       the relocation code as it sits in the control page (physical read, code length)
+ * @param symbols         the first kernel's kallsyms lines /init printed (name to address, {@code nokaslr})
  */
 public record RelocationState(Suite suite, GuestCpu cpu, PackageVersion kernel, long machineKexec, long kimage, int kernRelocOffset,
                               Map<String, Long> arch, long pc, long cpsr, long sp, List<Long> x, Map<String, Long> sysregs,
-                              boolean codeMatches, byte[] relocCode) {
+                              boolean codeMatches, byte[] relocCode, Map<String, Long> symbols) {
 
     /** The {@code struct kimage_arch} fields from {@code dtb_mem}, in declaration order (6.1 and 6.12 alike). */
     public static final List<String> ARCH_FIELDS = List.of("dtb_mem", "kern_reloc", "el2_vectors", "ttbr0", "ttbr1", "zero_page",
@@ -37,6 +38,7 @@ public record RelocationState(Suite suite, GuestCpu cpu, PackageVersion kernel, 
         x = List.copyOf(x);
         sysregs = Map.copyOf(sysregs);
         relocCode = relocCode.clone();
+        symbols = Map.copyOf(symbols);
     }
 
     /** CurrentEL at the stop (CPSR bits [3:2]). */

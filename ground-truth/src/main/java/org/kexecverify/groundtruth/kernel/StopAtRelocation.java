@@ -176,7 +176,7 @@ public final class StopAtRelocation {
             if (code == null) code = inImage(s.image(), page);
             byte[] placed = Arrays.copyOf(page, code.length);
             RelocationState st = new RelocationState(s.suite(), s.cpu(), s.kernel(), mk, kimage, off, arch, pc, cpsr, sp, x, sysregs,
-                    code.length > 0 && Arrays.equals(placed, code), placed);
+                    code.length > 0 && Arrays.equals(placed, code), placed, sym);
             s.progress(String.format("gdbstub: stopped at 0x%x (%s), CurrentEL %d, x0 0x%x; %d system registers read", pc, stop, st.currentEl(),
                     x.get(0), sysregs.size()));
             at.at(st, gdb);

@@ -47,7 +47,7 @@ import org.kexecverify.model.walk.TranslationRegs;
 public final class ScenarioBuilders {
     private ScenarioBuilders() {}
 
-    public static final List<String> NAMES = List.of("rfc-v2-trans-table", "upstream-trans-pgd", "hibernate-resume", "explicit");
+    public static final List<String> NAMES = List.of("rfc-v2-trans-table", "upstream-trans-pgd", "hibernate-resume", "explicit", "captured");
     public static final List<String> OPTIONS = List.of("code_prot", "data_prot", "vectors", "code_va", "linear_map");
 
     /** PAGE_OFFSET for 48-bit VAs in v5.4+ (the linear map starts at the bottom of the TTBR1 range). */
@@ -212,6 +212,12 @@ public final class ScenarioBuilders {
 
     public static RelocationPlan build(Scenario s) throws ScenarioError {
         checkKimageReads(s);
+        if (s.tables().captured() != null) {
+            // captured from a running kernel: no builder, the captured memory and registers (CapturedPlan)
+            RelocationPlan plan = org.kexecverify.model.capture.CapturedPlan.build(s, s.tables().captured());
+            TableGraph.check(s.file(), plan);
+            return plan;
+        }
         Ctx c = new Ctx(s);
         RelocationPlan plan;
         try {

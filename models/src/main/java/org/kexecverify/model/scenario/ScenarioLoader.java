@@ -77,7 +77,7 @@ public final class ScenarioLoader {
             throw new ScenarioError(f, "-", "not valid YAML" + (m.isEmpty() ? "" : ": " + m));
         }
         if (root == null || !root.isObject()) throw new ScenarioError(f, "-", "top level must be a mapping");
-        allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables", "code"));
+        allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables", "code", "captured"));
 
         String name = text(f, "name", root.get("name"), true);
         String description = root.has("description") ? text(f, "description", root.get("description"), false) : "";
@@ -289,7 +289,14 @@ public final class ScenarioLoader {
             }
         }
         CodeSpec code = root.has("code") ? code(f, root.get("code")) : null;
-        return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries),
+        org.kexecverify.model.capture.Capture captured = null;
+        if (root.has("captured") || builder.equals("captured")) {
+            // a captured scenario: the state comes from captured: (format in README.md, "Captured scenarios")
+            if (!builder.equals("captured")) throw new ScenarioError(f, "captured", "belongs with tables: {builder: captured}");
+            if (!mappings.isEmpty() || !entries.isEmpty() || !options.isEmpty()) throw new ScenarioError(f, "tables", "a captured scenario takes no options, mappings or entries");
+            captured = org.kexecverify.model.capture.CapturedFormat.parse(f, require(f, "captured", root.get("captured")), ram);
+        }
+        return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries, captured),
                 code, null);
     }
 

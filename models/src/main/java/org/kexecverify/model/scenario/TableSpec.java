@@ -7,7 +7,13 @@ import java.util.Map;
  * How the relocation page tables are made: a named builder that reproduces a kernel version, with
  * options, or explicit mappings and raw entries.
  */
-public record TableSpec(String builder, Map<String, String> options, List<Mapping> mappings, List<RawEntry> entries) {
+public record TableSpec(String builder, Map<String, String> options, List<Mapping> mappings, List<RawEntry> entries,
+                        org.kexecverify.model.capture.Capture captured) {
+    /** Tables made by a builder (no captured state). */
+    public TableSpec(String builder, Map<String, String> options, List<Mapping> mappings, List<RawEntry> entries) {
+        this(builder, options, mappings, entries, null);
+    }
+
     public TableSpec {
         options = Map.copyOf(options);
         mappings = List.copyOf(mappings);
