@@ -40,7 +40,7 @@ class CapturedScenariosCheckTest {
             }
         }
         assertEquals(List.of(), notProved, r.toString());
-        assertEquals(17, n, "5 model + 5 smt + 7 emu verdicts:\n" + r);
+        assertEquals(19, n, "6 model + 5 smt + 8 emu verdicts (ENTRY_EL_PRESERVED: model and emu):\n" + r);
         assertEquals(0, r.code(), r.toString());
         JsonNode c = s.get("captured");
         assertTrue(c.get("kernel").asText().startsWith("linux-image-6.1.0-") && c.get("cpu").asText().equals(name.endsWith("el2h") ? "max" : "cortex-a57"),
