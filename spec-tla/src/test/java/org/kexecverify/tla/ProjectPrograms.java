@@ -19,7 +19,7 @@ import org.kexecverify.model.scenario.ScenarioBuilders;
 import org.kexecverify.model.scenario.ScenarioLoader;
 
 /**
- * The project's A64 programs ({@code emulator/src/main/asm/*.S}) assembled with GNU as at test time
+ * The project's A64 programs ({@code designs/*.S}) assembled with GNU as at test time
  * into {@link DesignCode}, standing in for the {@code code:} section the bundled scenarios do not
  * have yet; and the Linux 6.1 relocation code when a build of it is at hand (never committed).
  */

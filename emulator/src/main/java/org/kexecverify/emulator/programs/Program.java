@@ -28,7 +28,7 @@ public enum Program {
      * entry point, EL2 vectors and dtb address are loaded from struct kimage after the copy loop.
      */
     UPSTREAM_V5_16_KIMAGE_AFTER_COPY("relocate_kernel_v5_16_kimage_after_copy.S", "arm64_relocate_new_kernel"),
-    /** The v13 (2021) ThunderX2 hang: DC IVAC instead of DC CIVAC after the cacheable copy (scenario option dcache_op: ivac). */
+    /** The v13 (2021) ThunderX2 hang: DC IVAC instead of DC CIVAC after the cacheable copy (scenario code: asm: designs/relocate_kernel_v5_16_dc_ivac.S). */
     UPSTREAM_V5_16_DC_IVAC("relocate_kernel_v5_16_dc_ivac.S", "arm64_relocate_new_kernel"),
     /** trans_pgd_stub_vectors: all invalid (spinning through the previous entry's padding) except the 64-bit EL1 synchronous entry. */
     STUB_VECTORS("trans_pgd_stub_vectors.S", "trans_pgd_stub_vectors");
@@ -86,9 +86,9 @@ public enum Program {
         Assembly v = STUB_VECTORS.assemble(0);
         String origin = "project " + file + " (in-project assembler)";
         return new DesignCode(origin, "project", entry, STUB_VECTORS.entry, off, Map.of(
-                entry, new DesignCode.Blob(entry, a.code(), (int) a.symbol(entry), "emulator/src/main/asm/" + file, 0),
+                entry, new DesignCode.Blob(entry, a.code(), (int) a.symbol(entry), "designs/" + file, 0),
                 STUB_VECTORS.entry, new DesignCode.Blob(STUB_VECTORS.entry, v.code(), (int) v.symbol(STUB_VECTORS.entry),
-                        "emulator/src/main/asm/" + STUB_VECTORS.file, 0)));
+                        "designs/" + STUB_VECTORS.file, 0)));
     }
 
     /** Assembles the program so that it starts at {@code base}. */
