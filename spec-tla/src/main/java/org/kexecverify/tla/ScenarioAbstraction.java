@@ -716,7 +716,7 @@ public final class ScenarioAbstraction {
             String name = "Scenario_" + b.plan.scenario().name().replaceAll("[^A-Za-z0-9]", "_");
             TreeSet<Integer> vectors = new TreeSet<>();
             for (long p : b.vectorPages) vectors.add(id(p, "vector page"));
-            return new PageModel(name, el2Regime, initEl, prog, tables, sys, tlb, walkValid, vectorCode, entries,
+            return new PageModel(name, el2Regime, initEl, b.plan.scenario().regime().el(), prog, tables, sys, tlb, walkValid, vectorCode, entries,
                     new TreeSet<>(destIds), new TreeSet<>(Set.of(fieldsId)), new TreeSet<>(Set.of(0)), Set.of(), fixedTables,
                     vectors, true, b.options.deviceFetch() == WalkOptions.DeviceFetch.PERMISSION_FAULT, facts);
         }

@@ -22,6 +22,7 @@ import org.kexecverify.model.verdict.Verdict;
  * <pre>
  *   NO_CLOBBER              INVARIANT NoClobber              ModelDataEnv = FALSE, CachedPages = {}
  *   VECTORS_EXECUTABLE      INVARIANT NoExceptionLoop        ModelDataEnv = FALSE, CachedPages = {}
+ *   ENTRY_EL_PRESERVED      INVARIANT EntryElPreserved       ModelDataEnv = FALSE, CachedPages = {}
  *   TLB_CLEAN_BEFORE_ENABLE INVARIANT TLBCleanBeforeEnable   ModelDataEnv = TRUE,  CachedPages = {}
  *   COHERENT_HANDOFF        INVARIANT CoherentHandoff        ModelDataEnv = TRUE,  CachedPages = {d}, each d
  *   NO_HANG_AFTER_MMU_ON    PROPERTY  Termination            ModelDataEnv = FALSE, CachedPages = {}
@@ -31,7 +32,7 @@ import org.kexecverify.model.verdict.Verdict;
  * Why the reduced configurations decide the full model (KexecRelocation.tla): no PE step reads
  * the TLB or the cache variables, so the reachable values of every other variable are the same
  * with or without the environment's speculative TLB fills and cache activity; NoClobber,
- * NoExceptionLoop and Termination read none of those variables. TLBCleanBeforeEnable reads the
+ * NoExceptionLoop, EntryElPreserved and Termination read none of those variables. TLBCleanBeforeEnable reads the
  * TLB but no cache variable. CoherentHandoff is a conjunction over destination pages and the
  * cache variables of page d change only in steps that name d, so it holds iff it holds with
  * each page's line modelled alone. Invariants that share a configuration are checked in one run;
@@ -48,6 +49,7 @@ public final class TlaEngine {
         Map<Obligation, String> m = new EnumMap<>(Obligation.class);
         m.put(Obligation.NO_CLOBBER, "NoClobber");
         m.put(Obligation.VECTORS_EXECUTABLE, "NoExceptionLoop");
+        m.put(Obligation.ENTRY_EL_PRESERVED, "EntryElPreserved");
         m.put(Obligation.COHERENT_HANDOFF, "CoherentHandoff");
         m.put(Obligation.TLB_CLEAN_BEFORE_ENABLE, "TLBCleanBeforeEnable");
         m.put(Obligation.NO_HANG_AFTER_MMU_ON, "Termination");
@@ -101,6 +103,7 @@ public final class TlaEngine {
         List<String> control = new ArrayList<>();
         if (requested.contains(Obligation.NO_CLOBBER)) control.add("NoClobber");
         if (requested.contains(Obligation.VECTORS_EXECUTABLE)) control.add("NoExceptionLoop");
+        if (requested.contains(Obligation.ENTRY_EL_PRESERVED)) control.add("EntryElPreserved");
         String m = inst.module();
         if (!control.isEmpty()) out.add(new Check(m + "_Control.cfg", false, List.of(), control, false));
         if (requested.contains(Obligation.TLB_CLEAN_BEFORE_ENABLE)) {
@@ -229,6 +232,11 @@ public final class TlaEngine {
         Object t = last.vars().get("tablePage");
         if (k != null) b.append(" with struct kimage at page ").append(k);
         if (t != null && !Long.valueOf(0).equals(t)) b.append(k != null ? ", " : " with ").append("tables at page ").append(t);
+        if (property.equals("EntryElPreserved")) {
+            // TypeOK keeps el and BootEl in {1, 2}: when they differ, the boot EL is the other one
+            Object el = last.vars().get("el");
+            b.append(": the new kernel is entered at EL").append(el).append(" after a boot at EL").append(Long.valueOf(1).equals(el) ? 2 : 1);
+        }
         if (!c.cached().isEmpty() && property.equals("CoherentHandoff")) b.append(", destination page ").append(c.cached().get(0));
         b.append(": after ").append(v.trace().states().size() - 1).append(" steps, last ").append(last.kernelStep());
         if (v.trace().isLasso()) b.append("; then repeats forever from state ").append(v.trace().loop());

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 public final class TlaExporter {
     /** The invariants of the safety configuration, named as in KexecVerify.tla. */
     public static final List<String> INVARIANTS =
-            List.of("TypeOK", "NoClobber", "NoExceptionLoop", "CoherentHandoff", "TLBCleanBeforeEnable");
+            List.of("TypeOK", "NoClobber", "NoExceptionLoop", "EntryElPreserved", "CoherentHandoff", "TLBCleanBeforeEnable");
 
     private TlaExporter() {}
 
@@ -130,6 +130,7 @@ public final class TlaExporter {
         b.append("  Roots = ").append(set(roots.stream().map(TlaExporter::str).toList())).append('\n');
         b.append("  El2Regime = ").append(str(m.el2Regime())).append('\n');
         b.append("  InitEl = ").append(m.initEl()).append('\n');
+        b.append("  BootEl = ").append(m.bootEl()).append('\n');
         b.append("  InitSys <- XInitSys\n  InitTlb <- XInitTlb\n  WalkValid <- XWalkValid\n  VectorCode <- XVectorCode\n");
         b.append("  DeviceFetchFaults = ").append(bool(m.deviceFetchFaults())).append('\n');
         b.append("  ModelDataEnv = ").append(bool(dataEnv)).append('\n');

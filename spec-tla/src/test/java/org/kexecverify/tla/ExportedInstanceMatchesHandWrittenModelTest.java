@@ -63,7 +63,7 @@ class ExportedInstanceMatchesHandWrittenModelTest {
         List<PageModel.WalkFact> facts = new ArrayList<>(good.walkFacts());
         // claim the PAGE_KERNEL_ROX idmap page is executable at non-VHE EL2: Vmsa says bit 54 = XN
         facts.add(new PageModel.WalkFact("EL2", "idmap", UpstreamPageModel.id(3), "fetch", false, "NONE"));
-        PageModel bad = new PageModel(good.name(), good.el2Regime(), good.initEl(), good.program(), good.tables(),
+        PageModel bad = new PageModel(good.name(), good.el2Regime(), good.initEl(), good.bootEl(), good.program(), good.tables(),
                 good.initSys(), good.initTlb(), good.walkValid(), good.vectorCode(), good.entries(), good.destPages(),
                 good.kimageCands(), good.tableCands(), good.placedRoots(), good.fixedTablePages(), good.vectorPages(),
                 good.initIcStale(), good.deviceFetchFaults(), facts);

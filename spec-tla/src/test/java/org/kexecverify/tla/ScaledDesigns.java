@@ -92,7 +92,7 @@ final class ScaledDesigns {
         if (v == Variant.TABLES_FROM_PAGE_ALLOC) tableCands.addAll(kimage);
         else tableCands.add(table);
 
-        return new PageModel("Scaled" + v.name().replace("_", "") + "D" + n + "F" + free, "EL2", 1, prog, tables, sys,
+        return new PageModel("Scaled" + v.name().replace("_", "") + "D" + n + "F" + free, "EL2", 1, 2, prog, tables, sys,
                 Set.of(new TlbTag("EL1_0", 0, "user"), new TlbTag("EL1_0", 1, "swapper")),
                 Set.of(new WalkConfig("EL1_0", "tcr_el1_kernel", "mair_el1"),
                         new WalkConfig("EL1_0", "tcr_el1_idmap_t0sz", "mair_el1"), new WalkConfig("EL2", "none", "none")),

@@ -154,7 +154,7 @@ final class UpstreamPageModel {
                 new WalkFact("EL1_0", "swapper", img(1), "write", false, "PERMISSION"),
                 new WalkFact("EL1_0", "user", id(3), "read", false, "TRANSLATION"));
 
-        return new PageModel(name, "EL2", 1, program, tables, sys,
+        return new PageModel(name, "EL2", 1, 2, program, tables, sys,
                 Set.of(new TlbTag("EL1_0", 0, "user"), new TlbTag("EL1_0", 1, "swapper")),
                 walkValid,
                 Map.of(new VectorSlot(1, 1024), "el1_sync", new VectorSlot(4, 1024), "el1_sync"),

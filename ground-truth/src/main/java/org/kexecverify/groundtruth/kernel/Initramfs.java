@@ -19,11 +19,17 @@ import java.util.Map;
  * Every line the harness reads starts with {@code KV1:} (first kernel's userspace) or {@code KV2:} (second's);
  * {@code SECOND KERNEL UP} is the last line of a good run. Stage 1 prints the kallsyms lines of {@link #SYMBOLS}
  * (addresses are real: {@code nokaslr}) and kexec-tools' placement ({@code kexec -d}) before {@code kexec -e}.
+ * While stage 1's userspace works (a grep of /proc/kallsyms or {@code kexec -l} can take minutes under TCG on a busy
+ * host) it prints {@link #ALIVE} every few guest seconds, so that "no console output" means a guest that stopped, not
+ * a slow one; the heartbeat is stopped before {@code kexec -e}.
  */
 public final class Initramfs {
     /** Symbols stage 1 prints from /proc/kallsyms (as {@code KV1: KSYM <addr> <type> <name>}). */
     public static final List<String> SYMBOLS = List.of("machine_kexec", "arm64_relocate_new_kernel", "__relocate_new_kernel_start",
             "__relocate_new_kernel_end", "trans_pgd_stub_vectors", "__hyp_stub_vectors", "cpu_soft_restart", "_text", "_stext");
+
+    /** The heartbeat line of stage 1's userspace. */
+    public static final String ALIVE = "KV1: ALIVE";
 
     /** Kernel log lines that say at which EL a kernel started and whether it runs with VHE. */
     static final String EL_LINES = "started at EL|VHE|Virtualization Host|Hyp mode|nVHE|Linux version|Machine model";
@@ -40,6 +46,8 @@ public final class Initramfs {
                 mount -t sysfs sysfs /sys
                 mount -t devtmpfs devtmpfs /dev 2>/dev/null
                 echo "KV1: USERSPACE"
+                ( while :; do sleep 5; echo "%s"; done ) &
+                beat=$!
                 dmesg | grep -E '%s' | sed 's/^/KV1: DMESG /'
                 grep -E ' (%s)$|relocate_new_kernel|kexec_relocate' /proc/kallsyms | head -n 40 | sed 's/^/KV1: KSYM /'
                 echo "KV1: LOAD"
@@ -52,11 +60,13 @@ public final class Initramfs {
                   echo "KV1: LOAD_FAILED rc=$rc"
                   poweroff -f
                 fi
+                kill $beat
+                wait $beat 2>/dev/null
                 echo "KV1: KEXEC_E"
                 kexec -e
                 echo "KV1: KEXEC_E_RETURNED rc=$?"
                 poweroff -f
-                """.formatted(EL_LINES, syms);
+                """.formatted(ALIVE, EL_LINES, syms);
     }
 
     static String stage2Init() {

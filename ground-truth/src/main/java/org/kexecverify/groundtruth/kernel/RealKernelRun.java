@@ -348,6 +348,7 @@ public final class RealKernelRun {
                                 + (err.isEmpty() ? "" : ": " + err));
                     }
                     lastLine = now;
+                    if (l.equals(Initramfs.ALIVE)) continue;   // stage 1's heartbeat: the guest runs, nothing else to read
                     intLog.mark();
                     console.append(String.format("%7.2f ", (now - t0) / 1e9)).append(l).append('\n');
                     tail.addLast(l);
