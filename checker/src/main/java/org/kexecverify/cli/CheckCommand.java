@@ -40,7 +40,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "scenario files or directories of *.yaml")
     List<Path> scenarios;
 
-    @Option(names = "--engine", defaultValue = "model", description = "model, or a comma list, or all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--engine", defaultValue = "model,emu", description = "a comma list of model, smt, tla, emu, or all (default: "
+            + "${DEFAULT-VALUE}: together they decide every obligation in seconds); an obligation no selected engine decides is "
+            + "NOT CHECKED and the run is inconclusive (exit 3)")
     String engine;
 
     @Option(names = "--out", defaultValue = "target/kexec-verify", description = "output directory (default: ${DEFAULT-VALUE})")
@@ -67,8 +69,15 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--repair", description = "smt: for refuted walk obligations, search the smallest descriptor/register change and re-prove")
     boolean repair;
 
-    /** One scenario's results. */
-    record Result(RelocationPlan plan, List<Verdict> verdicts, List<String> disagreements) {}
+    /** One scenario's results; {@code notChecked}: obligations no selected engine decides. */
+    record Result(RelocationPlan plan, List<Verdict> verdicts, List<String> disagreements, List<Obligation> notChecked) {}
+
+    /** The obligations that none of {@code engines} decides (each stays NOT CHECKED). */
+    static List<Obligation> notChecked(List<Engine> engines) {
+        java.util.EnumSet<Obligation> left = java.util.EnumSet.allOf(Obligation.class);
+        for (Engine e : engines) left.removeAll(e.decides());
+        return List.copyOf(left);
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -105,7 +114,7 @@ public final class CheckCommand implements Callable<Integer> {
                 rr.notes().forEach((v, n) -> notes.merge(v, n, (a, b) -> a + "\n" + b));
                 dis.addAll(rr.spurious());
             }
-            results.add(new Result(plan, vs, dis));
+            results.add(new Result(plan, vs, dis, notChecked(engines)));
         }
 
         progress.done();
@@ -133,23 +142,38 @@ public final class CheckCommand implements Callable<Integer> {
         }
 
         PrintWriter w = spec.commandLine().getOut();
-        boolean refuted = false;
-        boolean inconclusive = false;
-        boolean disagree = false;
+        List<String> refutedIn = new ArrayList<>();
+        List<String> undecidedIn = new ArrayList<>();
+        List<String> disagreeIn = new ArrayList<>();
         for (Result r : results) {
             if (!quiet) {
                 w.print(table(r));
                 for (Verdict v : r.verdicts()) if (notes.containsKey(v)) w.println(notes.get(v).indent(3).stripTrailing());
             }
-            for (Verdict v : r.verdicts()) {
-                refuted |= v instanceof Verdict.Refuted;
-                inconclusive |= v instanceof Verdict.Inconclusive;
+            String name = r.plan().scenario().name();
+            List<String> refs = r.verdicts().stream().filter(v -> v instanceof Verdict.Refuted).map(v -> v.obligation().name()).distinct().toList();
+            if (!refs.isEmpty()) refutedIn.add(name + " (" + String.join(", ", refs) + ")");
+            // "all proved" needs every obligation checked and no engine's answer INCONCLUSIVE
+            List<String> open = new ArrayList<>();
+            for (Obligation o : Obligation.values()) {
+                List<Verdict> of = r.verdicts().stream().filter(v -> v.obligation() == o).toList();
+                List<String> inc = of.stream().filter(v -> v instanceof Verdict.Inconclusive).map(v -> v.stats().engine()).toList();
+                if (of.isEmpty()) open.add(o.name() + " not checked");
+                else if (!inc.isEmpty()) open.add(o.name() + " inconclusive (" + String.join(", ", inc) + ")");
             }
-            disagree |= !r.disagreements().isEmpty();
+            if (!open.isEmpty()) undecidedIn.add(name + " (" + String.join(", ", open) + ")");
+            if (!r.disagreements().isEmpty()) disagreeIn.add(name);
         }
-        int code = disagree ? ExitCode.INTERNAL_ERROR : refuted ? ExitCode.REFUTED : inconclusive ? ExitCode.INCONCLUSIVE : ExitCode.PROVED;
-        w.printf("%d scenario(s), engines %s: %s; outputs in %s%n", results.size(), engine,
-                code == 0 ? "all obligations proved" : code == 1 ? "refuted" : code == 3 ? "inconclusive" : "ENGINES DISAGREE (internal error)", out);
+        int code = !disagreeIn.isEmpty() ? ExitCode.INTERNAL_ERROR : !refutedIn.isEmpty() ? ExitCode.REFUTED
+                : !undecidedIn.isEmpty() ? ExitCode.INCONCLUSIVE : ExitCode.PROVED;
+        String what = switch (code) {
+            case ExitCode.PROVED -> "every obligation decided and proved";
+            case ExitCode.REFUTED -> "refuted in " + String.join("; ", refutedIn);
+            case ExitCode.INCONCLUSIVE -> "inconclusive, undecided in " + String.join("; ", undecidedIn)
+                    + (results.stream().anyMatch(r -> !r.notChecked().isEmpty()) ? " (--engine all decides every obligation)" : "");
+            default -> "ENGINES DISAGREE (internal error) in " + String.join(", ", disagreeIn);
+        };
+        w.printf("%d scenario(s), engines %s: %s; outputs in %s%n", results.size(), engine, what, out);
         w.flush();
         return code;
     }
@@ -184,6 +208,9 @@ public final class CheckCommand implements Callable<Integer> {
             String expl = v.explanation().replace('\n', ' ');
             if (expl.length() > 400) expl = expl.substring(0, 397) + "...";
             sb.append(String.format("   %-24s %-6s %-13s %8d  %s%n", v.obligation(), v.stats().engine(), v.outcome(), v.stats().millis(), expl));
+        }
+        for (Obligation o : r.notChecked()) {
+            sb.append(String.format("   %-24s %-6s %-13s %8s  %s%n", o, "-", "NOT CHECKED", "-", "no selected engine decides it"));
         }
         for (String d : r.disagreements()) sb.append("   ENGINES DISAGREE: ").append(d).append('\n');
         return sb.toString();
@@ -240,6 +267,8 @@ public final class CheckCommand implements Callable<Integer> {
                 if (cxFiles.containsKey(v)) o.put("counterexample", cxFiles.get(v));
                 if (notes.containsKey(v)) o.put("notes", notes.get(v));
             }
+            ArrayNode nc = s.putArray("notChecked");
+            r.notChecked().forEach(o -> nc.add(o.name()));
             ArrayNode d = s.putArray("disagreements");
             r.disagreements().forEach(d::add);
         }

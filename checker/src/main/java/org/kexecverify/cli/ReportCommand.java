@@ -19,7 +19,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "SCENARIO")
     List<Path> scenarios;
 
-    @Option(names = "--engine", defaultValue = "model", description = "engines, as for check (default: ${DEFAULT-VALUE})")
+    @Option(names = "--engine", defaultValue = "model,emu", description = "engines, as for check (default: ${DEFAULT-VALUE})")
     String engine;
 
     @Option(names = "--out", defaultValue = "target/kexec-verify", description = "output directory (default: ${DEFAULT-VALUE})")

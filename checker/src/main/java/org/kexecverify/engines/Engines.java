@@ -19,16 +19,32 @@ public final class Engines {
     public record Settings(WalkOptions walk, Progress progress, long timeoutMillis, boolean openPlacements) {}
 
     public static List<Engine> select(String spec, Settings s) {
-        String lower = spec.toLowerCase(Locale.ROOT);
         List<Engine> out = new ArrayList<>();
-        for (String name : lower.equals("all") ? NAMES : List.of(lower.split(","))) {
-            switch (name.trim()) {
+        for (String name : names(spec)) {
+            switch (name) {
                 case "model" -> out.add(new ModelEngineAdapter(s.walk(), s.progress()));
                 case "smt" -> out.add(new SmtEngineAdapter(new SmtOptions(s.timeoutMillis()), s.openPlacements(), s.walk()));
                 case "tla" -> out.add(new TlaEngineAdapter(s.walk(), s.timeoutMillis(), s.progress()));
                 case "emu" -> out.add(new EmuEngine(s.walk()));
-                default -> throw new BadInput("--engine: unknown or unavailable engine '" + name.trim() + "' (available: " + String.join(", ", NAMES) + ", all)");
+                default -> throw new BadInput("--engine: unknown or unavailable engine '" + name + "' (available: " + String.join(", ", NAMES) + ", all)");
             }
+        }
+        return out;
+    }
+
+    /**
+     * The engine names of {@code spec} ({@code all}, or a comma list), each once: an empty list, an empty name
+     * ({@code ","}, {@code "model,"}) or a name given twice is a usage error, so that a run never decides nothing.
+     */
+    public static List<String> names(String spec) {
+        String lower = spec.strip().toLowerCase(Locale.ROOT);
+        if (lower.equals("all")) return NAMES;
+        List<String> out = new ArrayList<>();
+        for (String n : lower.split(",", -1)) {
+            String t = n.strip();
+            if (t.isEmpty()) throw new BadInput("--engine: empty engine name in '" + spec + "' (give model, smt, tla, emu as a comma list, or all)");
+            if (out.contains(t)) throw new BadInput("--engine: '" + t + "' given twice in '" + spec + "'");
+            out.add(t);
         }
         return out;
     }

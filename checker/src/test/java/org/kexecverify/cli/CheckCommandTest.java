@@ -27,6 +27,39 @@ class CheckCommandTest {
     }
 
     @Test
+    void theDefaultEnginesDecideEveryObligation(@TempDir Path out) throws Exception {
+        CliRun r = CliRun.of("check", "../scenarios/upstream-el2.yaml", "--out", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("engines model,emu: every obligation decided and proved"), r.toString());
+        assertFalse(r.out().contains("NOT CHECKED"), r.toString());
+        assertTrue(Files.readString(out.resolve("verdicts.json")).contains("\"notChecked\" : [ ]"), r.toString());
+    }
+
+    @Test
+    void obligationsNoSelectedEngineDecidesAreNotCheckedAndNeverAllProved(@TempDir Path out) throws Exception {
+        // the model engine alone proves all it decides on upstream-el2; three obligations stay open
+        CliRun r = CliRun.of("check", "../scenarios/upstream-el2.yaml", "--engine", "model", "--out", out.toString());
+        assertEquals(ExitCode.INCONCLUSIVE, r.code(), r.toString());
+        for (String o : new String[] {"NO_HANG_AFTER_MMU_ON", "COHERENT_HANDOFF", "TLB_CLEAN_BEFORE_ENABLE"}) {
+            assertTrue(r.out().contains(o + " not checked"), o + "\n" + r);
+            assertTrue(r.out().matches("(?s).*" + o + " +- +NOT CHECKED.*"), o + "\n" + r);
+        }
+        assertFalse(r.out().contains("proved;"), r.toString());
+        String json = Files.readString(out.resolve("verdicts.json"));
+        assertTrue(json.contains("\"notChecked\" : [ \"NO_HANG_AFTER_MMU_ON\", \"COHERENT_HANDOFF\", \"TLB_CLEAN_BEFORE_ENABLE\" ]"), json);
+    }
+
+    @Test
+    void aRunThatWouldDecideNothingIsAUsageError(@TempDir Path out) {
+        for (String spec : new String[] {",", ",,", "model,", " ", "model,model"}) {
+            CliRun r = CliRun.of("check", "../scenarios/upstream-el2.yaml", "--engine", spec, "--out", out.toString());
+            assertEquals(ExitCode.BAD_INPUT, r.code(), "'" + spec + "': " + r);
+            assertTrue(r.err().contains("--engine:"), "'" + spec + "': " + r);
+            assertFalse(Files.exists(out.resolve("verdicts.json")), "'" + spec + "': " + r);
+        }
+    }
+
+    @Test
     void badScenarioWritesNothing(@TempDir Path tmp) throws Exception {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of("../scenarios/rfc-v2-el2.yaml")).replace("size: 12M", "size: 12Q"));
