@@ -91,6 +91,8 @@ public final class CheckCommand implements Callable<Integer> {
         List<Engine> engines = Engines.select(engine, new Engines.Settings(options, progress, timeoutSeconds * 1000, openPlacements));
         List<RelocationPlan> plans = new ArrayList<>();
         for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
+        Scenarios.requireUniqueNames(plans);
+        OutputDir.requireWritable(out);   // --out problems are the user's, found before any engine runs
 
         List<Result> results = new ArrayList<>();
         Map<Verdict, String> notes = new LinkedHashMap<>();
@@ -118,8 +120,19 @@ public final class CheckCommand implements Callable<Integer> {
         }
 
         progress.done();
+        try {
+            writeOutputs(results, notes);
+        } catch (IOException e) {
+            throw new BadInput("--out " + out + ": writing the results failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        return summary(results, notes);
+    }
+
+    private void writeOutputs(List<Result> results, Map<Verdict, String> notes) throws IOException {
         OutputDir dir = new OutputDir(out);
-        dir.removeStale(".itf.json", "verdicts.json");
+        // the summary files first: an interrupted run leaves no verdicts.json or report that looks current
+        dir.removeStale("verdicts.json", "report.html", "report.md");
+        dir.removeStale(".itf.json");
         Map<Verdict, String> cxFiles = new LinkedHashMap<>();
         for (Result r : results) {
             for (Verdict v : r.verdicts()) {
@@ -135,11 +148,13 @@ public final class CheckCommand implements Callable<Integer> {
         }
         dir.write("verdicts.json", json(results, cxFiles, notes));
         if (report) {
-            dir.removeStale("report.html", "report.md");
             List<ScenarioResult> rs = new ArrayList<>();
             for (Result r : results) rs.add(new ScenarioResult(r.plan(), r.verdicts(), r.disagreements(), notes));
             ReportWriter.write(rs, dir);
         }
+    }
+
+    private int summary(List<Result> results, Map<Verdict, String> notes) {
 
         PrintWriter w = spec.commandLine().getOut();
         List<String> refutedIn = new ArrayList<>();

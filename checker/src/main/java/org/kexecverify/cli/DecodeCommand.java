@@ -81,9 +81,16 @@ public final class DecodeCommand implements Callable<Integer> {
 
     static RegisterDump readDump(Path file) {
         String text;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new BadInput("decode: --dump: " + file + ": not a regular file (FIFOs, devices and sockets are not read)");
+        }
         try {
+            if (Files.size(file) > org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES) {
+                throw new BadInput("decode: --dump: " + file + ": larger than " + (org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES >> 20) + " MiB");
+            }
             text = Files.readString(file);
         } catch (IOException | RuntimeException e) {
+            if (e instanceof BadInput b) throw b;
             String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
                     : e instanceof java.nio.charset.MalformedInputException ? "not UTF-8 text" : "I/O error";

@@ -31,6 +31,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--scenarios", defaultValue = "scenarios", description = "directory holding <scenario>.yaml (default: ${DEFAULT-VALUE})")
     Path scenarios;
 
+    @Option(names = "--scenario", description = "the scenario file to replay on (default: #meta.file inside --scenarios, else --scenarios/<#meta.scenario>.yaml)")
+    Path scenarioOverride;
+
     @Option(names = "--budget", defaultValue = "1000000000", description = "instruction budget (default: ${DEFAULT-VALUE})")
     long budget;
 
@@ -39,6 +42,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (budget < 1) throw new BadInput("--budget: must be at least 1");
+        if (traceLimit < 0) throw new BadInput("--trace: must be 0 or more");
         if (!Files.isRegularFile(file)) throw new BadInput(file + ": no such file");
         Counterexample cx;
         try {
@@ -68,18 +73,60 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         run.trace(RunCommand.printer(w, traceLimit));
         ScenarioRun.Outcome o = run.run(budget);
+        if (o.result() instanceof org.kexecverify.emulator.cpu.RunResult.Hang h && h.kind() == org.kexecverify.emulator.cpu.RunResult.Hang.Kind.STEP_BUDGET) {
+            // the budget ended the run, not the design: neither CONFIRMED nor SPURIOUS
+            w.println("INCONCLUSIVE: the run stopped at the --budget of " + budget + " instructions before it reached the new kernel or a "
+                    + "hang the emulator recognises: " + o.summary());
+            w.flush();
+            return ExitCode.INCONCLUSIVE;
+        }
         boolean confirmed = o.violates(cx.obligation());
         w.println((confirmed ? "CONFIRMED: " : "SPURIOUS: ") + o.summary());
         w.flush();
         return confirmed ? ExitCode.PROVED : ExitCode.INTERNAL_ERROR;
     }
 
+    /**
+     * The scenario to replay on: {@code --scenario}, else {@code #meta.file} (as written, or relative to the
+     * counterexample's directory) when it is a .yaml file inside the {@code --scenarios} directory, else
+     * {@code --scenarios/<#meta.scenario>.yaml}. A path outside that directory is never opened: a counterexample is
+     * data, and its fields do not choose which of the user's files are read.
+     */
     private Path scenarioFile(Counterexample cx) {
+        if (scenarioOverride != null) {
+            if (!Files.isRegularFile(scenarioOverride)) throw new BadInput("--scenario " + scenarioOverride + ": no such file");
+            return scenarioOverride;
+        }
+        Path root;
+        try {
+            root = scenarios.toRealPath();
+        } catch (IOException e) {
+            throw new BadInput("--scenarios " + scenarios + ": no such directory");
+        }
         Object f = cx.meta().get("file");
-        if (f instanceof String s && Files.isRegularFile(Path.of(s))) return Path.of(s);
-        if (!cx.scenario().matches("[A-Za-z0-9._-]+")) throw new BadInput(file + ": #meta.scenario: not a scenario name: '" + cx.scenario() + "'");
+        if (f instanceof String s && !s.isEmpty() && s.indexOf('\0') < 0) {
+            Path dirOfCx = file.toAbsolutePath().getParent();
+            for (Path c : new Path[] {Path.of(s), dirOfCx == null ? Path.of(s) : dirOfCx.resolve(s)}) {
+                if (inside(c, root)) return c;
+            }
+        }
+        if (!cx.scenario().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new BadInput(file + ": #meta.scenario: not a scenario name");
+        }
         Path p = scenarios.resolve(cx.scenario() + ".yaml");
-        if (!Files.isRegularFile(p)) throw new BadInput(file + ": #meta.scenario: no scenario file " + p);
+        if (!Files.isRegularFile(p)) {
+            throw new BadInput(file + ": #meta.scenario: no scenario file " + p + " (give the directory with --scenarios or the file with --scenario)");
+        }
         return p;
+    }
+
+    private static boolean inside(Path c, Path root) {
+        try {
+            String n = c.getFileName() == null ? "" : c.getFileName().toString();
+            if (!(n.endsWith(".yaml") || n.endsWith(".yml")) || !Files.isRegularFile(c)) return false;
+            return c.toRealPath().startsWith(root);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

@@ -35,6 +35,21 @@ public final class Scenarios {
         return out;
     }
 
+    /**
+     * Scenario names label output files and counterexamples: two scenarios of one run with the same name would
+     * overwrite each other's results, so that is bad input naming both files.
+     */
+    public static void requireUniqueNames(List<RelocationPlan> plans) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (RelocationPlan p : plans) {
+            String first = seen.putIfAbsent(p.scenario().name(), p.scenario().file());
+            if (first != null) {
+                throw new BadInput(p.scenario().file() + ": name: '" + p.scenario().name() + "' is also the name of " + first
+                        + " (their output files would overwrite each other)");
+            }
+        }
+    }
+
     /** The scenario with its code resolved (or the reason it could not be). */
     public static Scenario scenario(Path file) {
         try {

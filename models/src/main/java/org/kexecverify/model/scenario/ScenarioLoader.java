@@ -51,6 +51,8 @@ public final class ScenarioLoader {
         String text;
         try {
             if (Files.isDirectory(file)) throw new ScenarioError(f, "-", "is a directory, not a scenario file");
+            // a FIFO would block the read, a device (/dev/zero, /dev/urandom) never ends: only regular files are read
+            if (Files.exists(file) && !Files.isRegularFile(file)) throw new ScenarioError(f, "-", "not a regular file (FIFOs, devices and sockets are not read)");
             if (Files.size(file) > MAX_FILE_BYTES) throw new ScenarioError(f, "-", "file larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
             text = Files.readString(file);
         } catch (java.nio.charset.CharacterCodingException e) {
@@ -80,6 +82,11 @@ public final class ScenarioLoader {
         allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables", "code", "captured"));
 
         String name = text(f, "name", root.get("name"), true);
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            // the name labels output files (NAME.OBLIGATION.ENGINE.itf.json): a safe file-name alphabet, nothing else
+            throw new ScenarioError(f, "name", "'" + printable(name) + "' is not a scenario name: 1 to 100 of A-Z a-z 0-9 . _ -, "
+                    + "starting with a letter or digit (it names the output files)");
+        }
         String description = root.has("description") ? text(f, "description", root.get("description"), false) : "";
         Regime regime;
         String rt = text(f, "regime", root.get("regime"), true);
@@ -461,5 +468,16 @@ public final class ScenarioLoader {
 
     static boolean overlaps(long a, long alen, long b, long blen) {
         return Long.compareUnsigned(a, b + blen) < 0 && Long.compareUnsigned(b, a + alen) < 0;
+    }
+
+    /** {@code s} with control characters, non-ASCII and overlong tails shown as escapes, for one-line messages. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 60; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f) b.append(c);
+            else b.append(String.format("\\u%04x", (int) c));
+        }
+        return b.length() < 60 ? b.toString() : b + "...";
     }
 }
