@@ -30,7 +30,7 @@ class QemuAgreesWithModelTest {
     @Test
     void generatedCasesAgreeBetweenQemuEmulatorAndModel() {
         Assumptions.assumeTrue(Toolchain.available(), Toolchain.missingReason());
-        long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
+        long seed = Long.getLong(SEED_PROPERTY, 0x6b657865L);   // fixed by default, printed, overridable
         int count = Integer.getInteger(COUNT_PROPERTY, 400);
         String repro = "-D" + SEED_PROPERTY + "=" + seed + " -D" + COUNT_PROPERTY + "=" + count;
         System.out.println("QEMU differential seed: " + repro);
