@@ -8,10 +8,31 @@ import picocli.CommandLine.Command;
  * {@code kexec-verify}: decode registers, walk tables, check scenarios with the model, smt, tla
  * and emu engines, replay counterexamples, write reports.
  */
-@Command(name = "kexec-verify", mixinStandardHelpOptions = true, version = "kexec-verify 0.1.0",
+@Command(name = "kexec-verify", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Tells arm64 kernel developers whether a kexec relocation design is safe.",
-        subcommands = {DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class, MutateCommand.class, TruthCommand.class, CaptureCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class, MutateCommand.class, TruthCommand.class, CaptureCommand.class})
 public final class Main implements Runnable {
+
+    /** {@code --version}: the tool version and the commit of the checkout the jar was built in (when it is one). */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kexec-verify 0.1.0 (" + commit() + ")"};
+        }
+
+        static String commit() {
+            try {
+                java.nio.file.Path jar = java.nio.file.Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Process p = new ProcessBuilder("git", "-C", jar.getParent().toString(), "describe", "--always", "--dirty", "--abbrev=12")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+                return p.exitValue() == 0 && out.matches("[0-9a-f]{7,40}(-dirty)?") ? "commit " + out : "commit unknown: not run from a git checkout";
+            } catch (Exception e) {
+                return "commit unknown: " + e.getClass().getSimpleName();
+            }
+        }
+    }
 
     @Override
     public void run() {
