@@ -51,8 +51,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--device-fetch", defaultValue = "normal-nc", description = "CONSTRAINED UNPREDICTABLE fetch from Device memory: normal-nc or fault")
     String deviceFetch;
 
-    @Option(names = "--quiet", description = "print only the summary line")
+    @Option(names = "--quiet", description = "print only the summary line, no progress")
     boolean quiet;
+
+    @Option(names = "--verbose", description = "print the full verdict table of each scenario (every engine's explanation) "
+            + "instead of the compact matrix")
+    boolean verbose;
 
     @Option(names = "--report", description = "also write report.html and report.md")
     boolean report;
@@ -68,6 +72,17 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--repair", description = "smt: for refuted walk obligations, search the smallest descriptor/register change and re-prove")
     boolean repair;
+
+    private boolean log;
+
+    private void logLine(RelocationPlan plan, Engine e, List<Verdict> got, long t0, long done, long total) {
+        long p = got.stream().filter(v -> v instanceof Verdict.Proved).count();
+        long r = got.stream().filter(v -> v instanceof Verdict.Refuted).count();
+        long i = got.size() - p - r;
+        spec.commandLine().getErr().printf("[%d/%d] %s %s: %d proved, %d refuted, %d inconclusive (%.1f s)%n", done, total,
+                plan.scenario().name(), e.name(), p, r, i, (System.nanoTime() - t0) / 1e9);
+        spec.commandLine().getErr().flush();
+    }
 
     /** One scenario's results; {@code notChecked}: obligations no selected engine decides. */
     record Result(RelocationPlan plan, List<Verdict> verdicts, List<String> disagreements, List<Obligation> notChecked) {}
@@ -88,6 +103,8 @@ public final class CheckCommand implements Callable<Integer> {
         }, false);
         if (timeoutSeconds <= 0 || timeoutSeconds > 86_400) throw new BadInput("--timeout: must be 1..86400 seconds");
         org.kexecverify.model.progress.Progress progress = org.kexecverify.output.TerminalProgress.forCli(quiet);
+        // off a terminal (a CI log) one line per finished scenario x engine on stderr, so a long run never looks hung
+        log = !quiet && System.console() == null;
         List<Engine> engines = Engines.select(engine, new Engines.Settings(options, progress, timeoutSeconds * 1000, openPlacements));
         List<RelocationPlan> plans = new ArrayList<>();
         for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
@@ -102,8 +119,11 @@ public final class CheckCommand implements Callable<Integer> {
             List<Verdict> vs = new ArrayList<>();
             for (Engine e : engines) {
                 progress.update("check: " + plan.scenario().name() + " with " + e.name(), runsDone++, runsTotal, "engine runs");
+                long te = System.nanoTime();
                 try {
-                    vs.addAll(e.check(plan));
+                    List<Verdict> got = e.check(plan);
+                    vs.addAll(got);
+                    if (log) logLine(plan, e, got, te, runsDone, runsTotal);
                 } catch (org.kexecverify.smt.SmtEngineBug bug) {
                     spec.commandLine().getErr().println("kexec-verify: internal error: smt witness not confirmed by the model walk: " + bug.getMessage());
                     return ExitCode.INTERNAL_ERROR;
@@ -128,6 +148,17 @@ public final class CheckCommand implements Callable<Integer> {
         return summary(results, notes);
     }
 
+    /** The file name of a refutation's counterexample. */
+    static String cxName(Result r, Verdict v) {
+        return r.plan().scenario().name() + "." + v.obligation().name() + "." + v.stats().engine() + ".itf.json";
+    }
+
+    static Map<Verdict, String> cxFiles(List<Result> results) {
+        Map<Verdict, String> m = new LinkedHashMap<>();
+        for (Result r : results) for (Verdict v : r.verdicts()) if (v instanceof Verdict.Refuted) m.put(v, cxName(r, v));
+        return m;
+    }
+
     private void writeOutputs(List<Result> results, Map<Verdict, String> notes) throws IOException {
         OutputDir dir = new OutputDir(out);
         // the summary files first: an interrupted run leaves no verdicts.json or report that looks current
@@ -137,7 +168,7 @@ public final class CheckCommand implements Callable<Integer> {
         for (Result r : results) {
             for (Verdict v : r.verdicts()) {
                 if (v instanceof Verdict.Refuted ref) {
-                    String name = r.plan().scenario().name() + "." + v.obligation().name() + "." + v.stats().engine() + ".itf.json";
+                    String name = cxName(r, v);
                     Counterexample c = ref.counterexample();
                     Map<String, Object> meta = new LinkedHashMap<>(c.meta());
                     meta.put("file", r.plan().scenario().file());
@@ -161,7 +192,7 @@ public final class CheckCommand implements Callable<Integer> {
         List<String> undecidedIn = new ArrayList<>();
         List<String> disagreeIn = new ArrayList<>();
         for (Result r : results) {
-            if (!quiet) {
+            if (!quiet && verbose) {
                 w.print(table(r));
                 for (Verdict v : r.verdicts()) if (notes.containsKey(v)) w.println(notes.get(v).indent(3).stripTrailing());
             }
@@ -179,12 +210,18 @@ public final class CheckCommand implements Callable<Integer> {
             if (!open.isEmpty()) undecidedIn.add(name + " (" + String.join(", ", open) + ")");
             if (!r.disagreements().isEmpty()) disagreeIn.add(name);
         }
+        if (!quiet && !verbose) w.print(Matrix.render(results.stream().map(r -> new Matrix.Row(r.plan().scenario().name(), r.verdicts(),
+                r.disagreements())).toList(), Engines.names(engine), cxFiles(results), notes, out));
         int code = !disagreeIn.isEmpty() ? ExitCode.INTERNAL_ERROR : !refutedIn.isEmpty() ? ExitCode.REFUTED
                 : !undecidedIn.isEmpty() ? ExitCode.INCONCLUSIVE : ExitCode.PROVED;
+        if (code == ExitCode.INCONCLUSIVE && !quiet) {
+            for (String u : undecidedIn) w.print(Matrix.wrap("UNDECIDED " + u, Matrix.WIDTH));
+        }
+        java.util.function.Function<List<String>, String> names = l -> String.join(", ", l.stream().map(x -> x.replaceFirst(" \\(.*", "")).toList());
         String what = switch (code) {
             case ExitCode.PROVED -> "every obligation decided and proved";
-            case ExitCode.REFUTED -> "refuted in " + String.join("; ", refutedIn);
-            case ExitCode.INCONCLUSIVE -> "inconclusive, undecided in " + String.join("; ", undecidedIn)
+            case ExitCode.REFUTED -> "refuted in " + names.apply(refutedIn);
+            case ExitCode.INCONCLUSIVE -> "inconclusive in " + names.apply(undecidedIn)
                     + (results.stream().anyMatch(r -> !r.notChecked().isEmpty()) ? " (--engine all decides every obligation)" : "");
             default -> "ENGINES DISAGREE (internal error) in " + String.join(", ", disagreeIn);
         };

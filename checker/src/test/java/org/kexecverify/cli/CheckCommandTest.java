@@ -17,7 +17,24 @@ class CheckCommandTest {
         assertEquals(1, r.code(), r.toString());
         assertTrue(Files.exists(out.resolve("verdicts.json")), r.toString());
         assertTrue(Files.exists(out.resolve("rfc-v2-el2.IDMAP_COVERS_CODE.model.itf.json")), r.toString());
-        assertTrue(r.out().contains("bit 54"), r.toString());
+        assertTrue(r.out().contains("REFUTED rfc-v2-el2 IDMAP_COVERS_CODE (model, emu): "), r.toString());
+        assertTrue(r.out().contains("\n    rfc-v2-el2.IDMAP_COVERS_CODE.model.itf.json\n"), r.toString());
+        CliRun v = CliRun.of("check", "../scenarios/rfc-v2-el2.yaml", "--verbose", "--out", out.toString());
+        assertTrue(v.out().contains("bit 54"), v.toString());
+    }
+
+    @Test
+    void theCompactMatrixFitsOneHundredColumns(@TempDir Path out) {
+        CliRun r = CliRun.of("check", "../scenarios/rfc-v2-el2.yaml", "../scenarios/upstream-el2.yaml", "../scenarios/upstream-el2-dc-ivac.yaml",
+                "--out", out.toString());
+        assertEquals(ExitCode.REFUTED, r.code(), r.toString());
+        // rows: scenario, then one mark per engine (model, emu) per obligation
+        assertTrue(r.out().matches("(?s).*\nscenario +REGS +IDMAP +VECT +DATA +CLOB +HANG +COH +TLB +EL\n.*"), r.toString());
+        assertTrue(r.out().matches("(?s).*\nupstream-el2 +P- +PP +PP +PP +PP +-P +-P +-P +PP\n.*"), r.toString());
+        String[] lines = r.out().split("\n");
+        for (int i = 0; i < lines.length - 1; i++) assertTrue(lines[i].length() <= 100, lines[i].length() + " columns: " + lines[i]);
+        assertTrue(lines[lines.length - 1].startsWith("3 scenario(s), engines model,emu: refuted in rfc-v2-el2, upstream-el2-dc-ivac; outputs in "), r.toString());
+        assertTrue(r.out().contains("REFUTED upstream-el2-dc-ivac COHERENT_HANDOFF (emu): "), r.toString());
     }
 
     @Test
@@ -38,7 +55,7 @@ class CheckCommandTest {
     @Test
     void obligationsNoSelectedEngineDecidesAreNotCheckedAndNeverAllProved(@TempDir Path out) throws Exception {
         // the model engine alone proves all it decides on upstream-el2; three obligations stay open
-        CliRun r = CliRun.of("check", "../scenarios/upstream-el2.yaml", "--engine", "model", "--out", out.toString());
+        CliRun r = CliRun.of("check", "../scenarios/upstream-el2.yaml", "--engine", "model", "--verbose", "--out", out.toString());
         assertEquals(ExitCode.INCONCLUSIVE, r.code(), r.toString());
         for (String o : new String[] {"NO_HANG_AFTER_MMU_ON", "COHERENT_HANDOFF", "TLB_CLEAN_BEFORE_ENABLE"}) {
             assertTrue(r.out().contains(o + " not checked"), o + "\n" + r);
