@@ -138,6 +138,7 @@ public final class ScenarioLoader {
         List<RamRange> ram = new ArrayList<>();
         JsonNode rams = require(f, "ram", root.get("ram"));
         if (!rams.isArray() || rams.isEmpty()) throw new ScenarioError(f, "ram", "must be a non-empty list of {base, size}");
+        Intervals<RamRange> ramSeen = new Intervals<>();
         for (int i = 0; i < rams.size(); i++) {
             String p = "ram[" + i + "]";
             JsonNode n = rams.get(i);
@@ -151,13 +152,13 @@ public final class ScenarioLoader {
             if (Long.compareUnsigned(base + size - 1, base) < 0) throw new ScenarioError(f, p, "range wraps past 2^64");
             if (size < 0) throw new ScenarioError(f, p + ".size", String.format("0x%x: RAM ranges of 2^63 bytes or more are not modelled", size));
             RamRange r = new RamRange(base, size);
-            for (RamRange o : ram) {
-                if (overlaps(o.base(), o.size(), base, size)) throw new ScenarioError(f, p, "overlaps an earlier RAM range");
-            }
+            if (ramSeen.overlapping(base, size) != null) throw new ScenarioError(f, p, "overlaps an earlier RAM range");
+            ramSeen.add(base, size, r);
             ram.add(r);
         }
 
         List<Segment> segments = new ArrayList<>();
+        Intervals<Segment> segSeen = new Intervals<>();
         JsonNode kimage = require(f, "kimage", root.get("kimage"));
         if (!kimage.isObject()) throw new ScenarioError(f, "kimage", "must be a mapping with 'segments'");
         allowOnly(f, "kimage", kimage, Set.of("segments"));
@@ -178,12 +179,11 @@ public final class ScenarioLoader {
             if (ram.stream().noneMatch(r -> r.containsRange(dest, bytes))) {
                 throw new ScenarioError(f, p, String.format("destination [0x%x, 0x%x) is not inside one RAM range", dest, dest + bytes));
             }
-            for (Segment o : segments) {
-                if (overlaps(o.destination(), o.pages() * 4096, dest, bytes)) {
-                    throw new ScenarioError(f, p + ".dest", "overlaps segment '" + o.name() + "'");
-                }
-            }
-            segments.add(new Segment(sn, size, dest));
+            Segment clash = segSeen.overlapping(dest, bytes);
+            if (clash != null) throw new ScenarioError(f, p + ".dest", "overlaps segment '" + clash.name() + "'");
+            Segment sg = new Segment(sn, size, dest);
+            segSeen.add(dest, bytes, sg);
+            segments.add(sg);
         }
 
         JsonNode pl = require(f, "placement", root.get("placement"));
@@ -466,8 +466,32 @@ public final class ScenarioLoader {
         return v;
     }
 
+    /** Whether [a, a + alen) and [b, b + blen) share a byte; unsigned, inclusive ends, so a range ending at 2^64 is compared right. */
     static boolean overlaps(long a, long alen, long b, long blen) {
-        return Long.compareUnsigned(a, b + blen) < 0 && Long.compareUnsigned(b, a + alen) < 0;
+        if (alen == 0 || blen == 0) return false;
+        return Long.compareUnsigned(a, b + blen - 1) <= 0 && Long.compareUnsigned(b, a + alen - 1) <= 0;
+    }
+
+    /**
+     * Disjoint address ranges by base (unsigned), for overlap checks in O(log n) each: a new range overlaps some
+     * range iff it overlaps its floor or ceiling neighbour, since the ranges held are disjoint.
+     */
+    static final class Intervals<T> {
+        private record Item<T>(long base, long len, T value) {}
+
+        private final java.util.TreeMap<Long, Item<T>> byBase = new java.util.TreeMap<>(Long::compareUnsigned);
+
+        T overlapping(long base, long len) {
+            var lo = byBase.floorEntry(base);
+            if (lo != null && overlaps(lo.getValue().base(), lo.getValue().len(), base, len)) return lo.getValue().value();
+            var hi = byBase.ceilingEntry(base);
+            if (hi != null && overlaps(hi.getValue().base(), hi.getValue().len(), base, len)) return hi.getValue().value();
+            return null;
+        }
+
+        void add(long base, long len, T value) {
+            byBase.put(base, new Item<>(base, len, value));
+        }
     }
 
     /** {@code s} with control characters, non-ASCII and overlong tails shown as escapes, for one-line messages. */
