@@ -66,7 +66,7 @@ public final class DecodeCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new BadInput("decode: REG: " + e.getMessage());
             }
-            long v = Numbers.parseU64("decode: VALUE", value);
+            long v = Numbers.parseAddress("decode: VALUE", value, spec.commandLine().getErr());
             decoded.add(decodeOne(reg, v, forced != null ? forced : Layouts.defaultRegime(reg), "REG"));
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -38,7 +38,7 @@ public final class WalkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long v = Numbers.parseU64("walk: VA", va);
+        long v = Numbers.parseAddress("walk: VA", va, spec.commandLine().getErr());
         AccessType at;
         try {
             at = AccessType.parse(access);

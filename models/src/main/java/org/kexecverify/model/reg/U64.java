@@ -21,7 +21,9 @@ public final class U64 {
         }
         BigInteger v;
         try {
-            if (t.isEmpty() || t.startsWith("-") || t.startsWith("+")) throw new NumberFormatException();
+            // ASCII digits only: BigInteger would also read Arabic-Indic or full-width digits
+            String digits = radix == 16 ? "[0-9a-fA-F]+" : radix == 2 ? "[01]+" : "[0-9]+";
+            if (!t.matches(digits)) throw new NumberFormatException();
             v = new BigInteger(t, radix);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text.trim() + "' is not a number");
