@@ -382,6 +382,12 @@ public final class RealKernelRun {
                         monitor = logInt();
                         progress("kexec -e" + (kexecLines.isEmpty() ? "" : " (" + kexecLines.size() + " placement lines)"));
                     } else if (l.startsWith("KV1: KEXEC_E_RETURNED")) {
+                        if (phase == Phase.RELOCATION && !lastOops.isEmpty()) {
+                            // the first kernel oopsed inside kexec -e (reboot(2)) and killed the caller: the relocation code
+                            // faulted into the old kernel's handler; the old kernel lives on, but the kexec did not happen
+                            return new KexecOutcome.Panic(phase, "oops in kexec -e, the syscall returned (" + l.substring(22).strip()
+                                    + "): the old kernel survived, no kexec", lastOops + (oopsPc.isEmpty() ? "" : "; " + oopsPc));
+                        }
                         return new KexecOutcome.SetupFailed("kexec -e returned: " + l);
                     } else if (phase == Phase.RELOCATION && (l.contains("Booting Linux on physical CPU") || l.contains("Linux version"))) {
                         phase = Phase.SECOND_KERNEL;
