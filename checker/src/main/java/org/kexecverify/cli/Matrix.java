@@ -29,6 +29,10 @@ final class Matrix {
         SHORT.put(Obligation.COHERENT_HANDOFF, "COH");
         SHORT.put(Obligation.TLB_CLEAN_BEFORE_ENABLE, "TLB");
         SHORT.put(Obligation.ENTRY_EL_PRESERVED, "EL");
+        // a new obligation without a column would vanish from the matrix: fail at once instead
+        for (Obligation o : Obligation.values()) {
+            if (!SHORT.containsKey(o)) throw new ExceptionInInitializerError("Matrix: no column for " + o);
+        }
     }
 
     record Row(String scenario, List<Verdict> verdicts, List<String> disagreements) {}
