@@ -27,19 +27,23 @@
 (*   at any time: a dirty line may be written back, a clean line dropped,   *)
 (*   and, while cacheable accesses are possible, an invalid line refilled.  *)
 (*                                                                          *)
-(* Lines (and PoC data) are kept only for CachedPages \subseteq DestPages.  *)
-(* No PE step reads mem or dc, and the cache variables of page d change     *)
-(* only in steps that name d, so the reachable states projected on the     *)
-(* other variables and (mem[d], dc[d]) are the same for every CachedPages  *)
-(* containing d: CoherentHandoff (a conjunction over pages) can be checked  *)
-(* one page at a time, and the other properties with CachedPages = {}.     *)
+(* Lines (and PoC data) are kept only for the pages of one set S chosen  *)
+(* in Init from CacheChoices (S = DOMAIN mem, fixed afterwards).  No PE    *)
+(* step reads mem or dc, and the cache variables of page d change only in  *)
+(* steps that name d, so the reachable states projected on the other      *)
+(* variables and (mem[d], dc[d]) are the same for every S containing d.    *)
+(* With CacheChoices = {{d} : d \in DestPages} one run is the disjoint    *)
+(* union of the one-page models: CoherentHandoff (a conjunction over       *)
+(* pages) is decided page by page, and every other property on the same   *)
+(* reachable states, in a state space that grows with the sum, not the     *)
+(* product, of the pages' cache states.                                    *)
 (***************************************************************************)
 EXTENDS MmuEnable, FiniteSets
 
 CONSTANTS
   Entries,          \* Seq of [kind: {"ind","dest","src","done"}, page, at]
   DestPages,        \* every destination page
-  CachedPages,      \* destination pages whose cache line and PoC data are modelled
+  CacheChoices,     \* sets of destination pages whose lines are modelled; Init picks one
   KimageCands,      \* where struct kimage may have been allocated (open placement)
   TableCands,       \* where the placed table pages may be (open placement)
   PlacedRoots,      \* roots whose table pages are the placed table page
@@ -48,8 +52,8 @@ CONSTANTS
   InitIcStale       \* the I-cache may hold old contents of destination pages
 
 VARIABLES
-  mem,        \* [CachedPages -> {"old","new"}]: data at the Point of Coherency
-  dc,         \* [CachedPages -> line]: the D-cache line(s) of each destination page
+  mem,        \* [S -> {"old","new"}]: data at the Point of Coherency (S \in CacheChoices)
+  dc,         \* [S -> line]: the D-cache line(s) of each modelled destination page
   icStale,    \* the I-cache may hold instructions older than the copied image
   k,          \* index of x16 in Entries (0 before the head is loaded)
   phase,      \* "test" | "cmo" | "ldr": where the loop body is
@@ -64,6 +68,9 @@ relocVars == <<mem, dc, icStale, k, phase, dest, cur, written, kread, kimagePage
 
 Lines == [st : {"I", "C", "D"}, v : {"old", "new"}]
 LineI == [st |-> "I", v |-> "old"]
+
+(* The destination pages whose lines this behaviour models (chosen in Init). *)
+CachedPages == DOMAIN mem
 
 (* The VA the relocation code uses for page p: identity (range 0) or the   *)
 (* linear map (range 1), per instruction.                                  *)
@@ -243,10 +250,11 @@ CacheSpeculativeFill ==
 CacheEnvStep == ModelDataEnv /\ (CacheWriteBack \/ CacheDropClean \/ CacheSpeculativeFill)
 
 RelocInit ==
-  /\ mem = [d \in CachedPages |-> "old"]
-  /\ dc \in IF ModelDataEnv
-           THEN [CachedPages -> {LineI, [st |-> "C", v |-> "old"], [st |-> "D", v |-> "old"]}]
-           ELSE {[d \in CachedPages |-> LineI]}
+  /\ \E S \in CacheChoices :
+       /\ mem = [d \in S |-> "old"]
+       /\ dc \in IF ModelDataEnv
+                THEN [S -> {LineI, [st |-> "C", v |-> "old"], [st |-> "D", v |-> "old"]}]
+                ELSE {[d \in S |-> LineI]}
   /\ icStale = InitIcStale
   /\ k = 0
   /\ phase = "test"

@@ -94,7 +94,8 @@ TypeOK ==
   /\ BootEl \in {1, 2}
   /\ pc.at \in {"prog", "vec", "new"}
   /\ tlbiPend \subseteq Regimes
-  /\ CachedPages \subseteq DestPages
+  /\ CacheChoices \subseteq SUBSET DestPages
+  /\ CachedPages \in CacheChoices
   /\ mem \in [CachedPages -> {"old", "new"}]
   /\ dc \in [CachedPages -> Lines]
   /\ icStale \in BOOLEAN

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.kexecverify.engines.Engine;
+import org.kexecverify.engines.EngineRuns;
 import org.kexecverify.engines.Engines;
 import org.kexecverify.model.plan.Phase;
 import org.kexecverify.model.plan.RelocationPlan;
@@ -67,6 +68,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--open-placements", description = "smt: NO_CLOBBER over every placement the allocator allows, not just the scenario's")
     boolean openPlacements;
 
+    @Option(names = "--jobs", description = "checks run at once (default: the number of cores); an engine that keeps state "
+            + "between checks still runs one at a time; verdicts never depend on it")
+    Integer jobs;
+
     @Option(names = "--replay", description = "replay every refutation on the A64 emulator: CONFIRMED, or SPURIOUS (an engine bug, exit 4)")
     boolean replay;
 
@@ -75,12 +80,13 @@ public final class CheckCommand implements Callable<Integer> {
 
     private boolean log;
 
-    private void logLine(RelocationPlan plan, Engine e, List<Verdict> got, long t0, long done, long total) {
+    private synchronized void logLine(RelocationPlan plan, Engine e, EngineRuns.Timed run, long done, long total) {
+        List<Verdict> got = run.verdicts();
         long p = got.stream().filter(v -> v instanceof Verdict.Proved).count();
         long r = got.stream().filter(v -> v instanceof Verdict.Refuted).count();
         long i = got.size() - p - r;
         spec.commandLine().getErr().printf("[%d/%d] %s %s: %d proved, %d refuted, %d inconclusive (%.1f s)%n", done, total,
-                plan.scenario().name(), e.name(), p, r, i, (System.nanoTime() - t0) / 1e9);
+                plan.scenario().name(), e.name(), p, r, i, run.nanos() / 1e9);
         spec.commandLine().getErr().flush();
     }
 
@@ -102,6 +108,8 @@ public final class CheckCommand implements Callable<Integer> {
             default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
         }, false);
         if (timeoutSeconds <= 0 || timeoutSeconds > 86_400) throw new BadInput("--timeout: must be 1..86400 seconds");
+        if (jobs == null) jobs = EngineRuns.defaultJobs();
+        if (jobs < 1 || jobs > 256) throw new BadInput("--jobs: must be 1..256, got " + jobs);
         org.kexecverify.model.progress.Progress progress = org.kexecverify.output.TerminalProgress.forCli(quiet);
         // off a terminal (a CI log) one line per finished scenario x engine on stderr, so a long run never looks hung
         log = !quiet && System.console() == null;
@@ -113,30 +121,42 @@ public final class CheckCommand implements Callable<Integer> {
 
         List<Result> results = new ArrayList<>();
         Map<Verdict, String> notes = new LinkedHashMap<>();
-        long runsDone = 0;
+        java.util.concurrent.atomic.AtomicLong runsDone = new java.util.concurrent.atomic.AtomicLong();
         long runsTotal = (long) plans.size() * engines.size();
-        for (RelocationPlan plan : plans) {
-            List<Verdict> vs = new ArrayList<>();
-            for (Engine e : engines) {
-                progress.update("check: " + plan.scenario().name() + " with " + e.name(), runsDone++, runsTotal, "engine runs");
-                long te = System.nanoTime();
-                try {
-                    List<Verdict> got = e.check(plan);
-                    vs.addAll(got);
-                    if (log) logLine(plan, e, got, te, runsDone, runsTotal);
-                } catch (org.kexecverify.smt.SmtEngineBug bug) {
-                    spec.commandLine().getErr().println("kexec-verify: internal error: smt witness not confirmed by the model walk: " + bug.getMessage());
-                    return ExitCode.INTERNAL_ERROR;
+        try (EngineRuns runs = new EngineRuns(engines, jobs)) {
+            // every check is queued up front (scenario by scenario, engines in order); results are read in that order
+            List<List<java.util.concurrent.CompletableFuture<EngineRuns.Timed>>> pending = new ArrayList<>();
+            for (RelocationPlan plan : plans) {
+                List<java.util.concurrent.CompletableFuture<EngineRuns.Timed>> fs = new ArrayList<>();
+                for (Engine e : engines) {
+                    fs.add(runs.submit(plan, e).whenComplete((got, err) -> {
+                        long done = runsDone.incrementAndGet();
+                        progress.update("check: " + plan.scenario().name() + " with " + e.name(), done, runsTotal, "engine runs");
+                        if (log && got != null) logLine(plan, e, got, done, runsTotal);
+                    }));
                 }
+                pending.add(fs);
             }
-            if (repair) notes.putAll(RepairHints.forPlan(plan, vs, timeoutSeconds * 1000));
-            List<String> dis = new ArrayList<>(disagreements(vs));
-            if (replay) {
-                EmulatorReplay.Result rr = EmulatorReplay.replay(plan, vs);
-                rr.notes().forEach((v, n) -> notes.merge(v, n, (a, b) -> a + "\n" + b));
-                dis.addAll(rr.spurious());
+            for (int i = 0; i < plans.size(); i++) {
+                RelocationPlan plan = plans.get(i);
+                List<Verdict> vs = new ArrayList<>();
+                for (java.util.concurrent.CompletableFuture<EngineRuns.Timed> f : pending.get(i)) {
+                    try {
+                        vs.addAll(EngineRuns.join(f));
+                    } catch (org.kexecverify.smt.SmtEngineBug bug) {
+                        spec.commandLine().getErr().println("kexec-verify: internal error: smt witness not confirmed by the model walk: " + bug.getMessage());
+                        return ExitCode.INTERNAL_ERROR;
+                    }
+                }
+                if (repair) notes.putAll(RepairHints.forPlan(plan, vs, timeoutSeconds * 1000));
+                List<String> dis = new ArrayList<>(disagreements(vs));
+                if (replay) {
+                    EmulatorReplay.Result rr = EmulatorReplay.replay(plan, vs);
+                    rr.notes().forEach((v, n) -> notes.merge(v, n, (a, b) -> a + "\n" + b));
+                    dis.addAll(rr.spurious());
+                }
+                results.add(new Result(plan, vs, dis, notChecked(engines)));
             }
-            results.add(new Result(plan, vs, dis, notChecked(engines)));
         }
 
         progress.done();

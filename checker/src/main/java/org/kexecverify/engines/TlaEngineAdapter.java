@@ -55,6 +55,12 @@ public final class TlaEngineAdapter implements Engine {
     @Override
     public String name() { return NAME; }
 
+    /** Each check exports its own instance into its own directory and runs its own TLC child JVMs. */
+    @Override
+    public boolean concurrent() {
+        return true;
+    }
+
     @Override
     public Set<Obligation> decides() {
         return EnumSet.copyOf(TlaEngine.PROPERTIES.keySet());

@@ -49,14 +49,14 @@ class ExportTlaRunsWithPlainTlcTest {
         assertEquals(ExitCode.PROVED, r.code(), r::toString);
         String module = "Scenario_upstream_el2_kimage_after_copy";
         for (String f : List.of(module + ".tla", "KexecVerify.tla", "KexecRelocation.tla", "MmuEnable.tla", "Vmsa.tla",
-                module + "_Control.cfg", module + "_Termination.cfg", module + "_TLBCleanBeforeEnable.cfg", "pages.txt")) {
+                module + "_Safety.cfg", module + "_Termination.cfg", "pages.txt")) {
             assertTrue(Files.exists(dir.resolve(f)), () -> f + " missing: " + r);
         }
         assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().startsWith(".")), "temporary files left in " + dir);
 
-        String plain = plainTlc(dir, module, module + "_Control.cfg");
+        String plain = plainTlc(dir, module, module + "_Safety.cfg");
         assertTrue(plain.contains("Invariant NoClobber is violated"), plain);
-        TlcResult engine = TlcRunner.located().run(TlcJob.of(dir, module, module + "_Control.cfg", Duration.ofSeconds(120))).result();
+        TlcResult engine = TlcRunner.located().run(TlcJob.of(dir, module, module + "_Safety.cfg", Duration.ofSeconds(120))).result();
         TlcResult.Violation v = assertInstanceOf(TlcResult.Violation.class, engine, engine::toString);
         assertEquals("NoClobber", v.property());
         assertEquals(v.stats().distinctStates(), count(plain), plain);

@@ -17,26 +17,28 @@ import org.kexecverify.model.verdict.Stats;
 import org.kexecverify.model.verdict.Verdict;
 
 /**
- * The {@code tla} engine: decides obligations by running TLC on a {@link TlaInstance}.
+ * The {@code tla} engine: decides obligations by running TLC on a {@link TlaInstance}, in two runs.
  *
  * <pre>
- *   NO_CLOBBER              INVARIANT NoClobber              ModelDataEnv = FALSE, CachedPages = {}
- *   VECTORS_EXECUTABLE      INVARIANT NoExceptionLoop        ModelDataEnv = FALSE, CachedPages = {}
- *   ENTRY_EL_PRESERVED      INVARIANT EntryElPreserved       ModelDataEnv = FALSE, CachedPages = {}
- *   TLB_CLEAN_BEFORE_ENABLE INVARIANT TLBCleanBeforeEnable   ModelDataEnv = TRUE,  CachedPages = {}
- *   COHERENT_HANDOFF        INVARIANT CoherentHandoff        ModelDataEnv = TRUE,  CachedPages = {d}, each d
- *   NO_HANG_AFTER_MMU_ON    PROPERTY  Termination            ModelDataEnv = FALSE, CachedPages = {}
- *                                     (&lt;&gt;Done, weak fairness of the PE)
+ *   NAME_Safety.cfg       INVARIANTS TypeOK NoClobber NoExceptionLoop EntryElPreserved
+ *                                    TLBCleanBeforeEnable CoherentHandoff
+ *                         ModelDataEnv = TRUE, CacheChoices = {{d} : d \in DestPages}
+ *   NAME_Termination.cfg  PROPERTY Termination (&lt;&gt;Done, weak fairness of the PE)
+ *                         ModelDataEnv = FALSE, CacheChoices = {{}}
  * </pre>
  *
- * Why the reduced configurations decide the full model (KexecRelocation.tla): no PE step reads
- * the TLB or the cache variables, so the reachable values of every other variable are the same
- * with or without the environment's speculative TLB fills and cache activity; NoClobber,
- * NoExceptionLoop, EntryElPreserved and Termination read none of those variables. TLBCleanBeforeEnable reads the
- * TLB but no cache variable. CoherentHandoff is a conjunction over destination pages and the
- * cache variables of page d change only in steps that name d, so it holds iff it holds with
- * each page's line modelled alone. Invariants that share a configuration are checked in one run;
- * when TLC reports one of them violated, the others are checked again without it.
+ * Why the safety run decides each invariant of the full model (KexecRelocation.tla): no PE step
+ * reads the TLB or the cache variables, so the reachable values of every other variable are the
+ * same with or without the environment's speculative TLB fills and cache activity, and the same
+ * for every choice of modelled cache lines. NoClobber, NoExceptionLoop, EntryElPreserved and
+ * TLBCleanBeforeEnable read none of the cache variables. CoherentHandoff is a conjunction over
+ * destination pages and the cache variables of page d change only in steps that name d, so it
+ * holds iff it holds with each page's line modelled alone: Init picks one page, and the run is the
+ * disjoint union of the one-page models (a state space that grows with the sum of the pages' cache
+ * states, where modelling them together would grow with their product). When TLC reports one
+ * invariant violated, the others are checked again without it. Only the obligations asked for
+ * are checked; the data environment is left out when neither TLB_CLEAN_BEFORE_ENABLE nor
+ * COHERENT_HANDOFF is asked for.
  *
  * <p>Every run also checks TypeOK; a TypeOK violation, a TLC error, a timeout or an out-of-memory
  * is {@link Verdict.Inconclusive}, never {@link Verdict.Proved}.
@@ -71,13 +73,13 @@ public final class TlaEngine {
      *
      * @param name        file name of the configuration
      * @param dataEnv     ModelDataEnv
-     * @param cached      CachedPages
+     * @param choices     CacheChoices: the sets of destination pages whose lines Init may pick
      * @param invariants  invariants checked besides TypeOK (empty for the liveness run)
      * @param temporal    checks PROPERTY Termination instead
      */
-    public record Check(String name, boolean dataEnv, List<Integer> cached, List<String> invariants, boolean temporal) {
+    public record Check(String name, boolean dataEnv, List<List<Integer>> choices, List<String> invariants, boolean temporal) {
         public Check {
-            cached = List.copyOf(cached);
+            choices = choices.stream().map(List::copyOf).toList();
             invariants = List.copyOf(invariants);
         }
 
@@ -87,8 +89,9 @@ public final class TlaEngine {
                 String t = line.strip();
                 if (t.startsWith("INVARIANT") || t.startsWith("PROPERTY")) continue;
                 if (t.startsWith("ModelDataEnv =")) line = "  ModelDataEnv = " + (dataEnv ? "TRUE" : "FALSE");
-                if (t.startsWith("CachedPages =")) {
-                    line = "  CachedPages = {" + cached.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "}";
+                if (t.startsWith("CacheChoices =")) {
+                    line = "  CacheChoices = {" + choices.stream().map(c -> "{" + c.stream().map(String::valueOf)
+                            .collect(Collectors.joining(", ")) + "}").collect(Collectors.joining(", ")) + "}";
                 }
                 b.append(line).append('\n');
             }
@@ -100,25 +103,22 @@ public final class TlaEngine {
     /** The configurations that decide {@code requested} on {@code inst}, in the order they are run. */
     public static List<Check> plan(TlaInstance inst, Set<Obligation> requested) {
         List<Check> out = new ArrayList<>();
-        List<String> control = new ArrayList<>();
-        if (requested.contains(Obligation.NO_CLOBBER)) control.add("NoClobber");
-        if (requested.contains(Obligation.VECTORS_EXECUTABLE)) control.add("NoExceptionLoop");
-        if (requested.contains(Obligation.ENTRY_EL_PRESERVED)) control.add("EntryElPreserved");
-        String m = inst.module();
-        if (!control.isEmpty()) out.add(new Check(m + "_Control.cfg", false, List.of(), control, false));
-        if (requested.contains(Obligation.TLB_CLEAN_BEFORE_ENABLE)) {
-            out.add(new Check(m + "_TLBCleanBeforeEnable.cfg", true, List.of(), List.of("TLBCleanBeforeEnable"), false));
+        List<String> safety = new ArrayList<>();
+        for (Obligation ob : List.of(Obligation.NO_CLOBBER, Obligation.VECTORS_EXECUTABLE, Obligation.ENTRY_EL_PRESERVED,
+                Obligation.TLB_CLEAN_BEFORE_ENABLE, Obligation.COHERENT_HANDOFF)) {
+            if (requested.contains(ob)) safety.add(PROPERTIES.get(ob));
         }
-        if (requested.contains(Obligation.COHERENT_HANDOFF)) {
-            if (inst.destPages().isEmpty()) {
-                out.add(new Check(m + "_CoherentHandoff.cfg", true, List.of(), List.of("CoherentHandoff"), false));
-            }
-            for (int d : inst.destPages()) {
-                out.add(new Check(m + "_CoherentHandoff_page" + d + ".cfg", true, List.of(d), List.of("CoherentHandoff"), false));
-            }
+        String m = inst.module();
+        if (!safety.isEmpty()) {
+            boolean coherent = requested.contains(Obligation.COHERENT_HANDOFF);
+            boolean dataEnv = coherent || requested.contains(Obligation.TLB_CLEAN_BEFORE_ENABLE);
+            List<List<Integer>> choices = new ArrayList<>();
+            if (coherent) for (int d : inst.destPages()) choices.add(List.of(d));
+            if (choices.isEmpty()) choices.add(List.of());
+            out.add(new Check(m + "_Safety.cfg", dataEnv, choices, safety, false));
         }
         if (requested.contains(Obligation.NO_HANG_AFTER_MMU_ON)) {
-            out.add(new Check(m + "_Termination.cfg", false, List.of(), List.of(), true));
+            out.add(new Check(m + "_Termination.cfg", false, List.of(List.of()), List.of(), true));
         }
         return out;
     }
@@ -184,7 +184,7 @@ public final class TlaEngine {
                     out.add(new Outcome(hit, cur, r));
                     left.remove(hit);
                     if (left.isEmpty()) break;
-                    cur = new Check(c.name().replace(".cfg", "_without" + hit + ".cfg"), c.dataEnv(), c.cached(), left, false);
+                    cur = new Check(c.name().replace(".cfg", "_without" + hit + ".cfg"), c.dataEnv(), c.choices(), left, false);
                     continue;
                 }
             }
@@ -219,7 +219,8 @@ public final class TlaEngine {
                         + " (" + o.check().name() + ", last step: " + v.trace().last().kernelStep() + ")", stats);
             }
         }
-        String scope = outcomes.size() == 1 ? "" : " (" + outcomes.size() + " TLC runs, one per destination page's cache line)";
+        String scope = property.equals("CoherentHandoff") && inst.destPages().size() > 1
+                ? " (each of the " + inst.destPages().size() + " destination pages' cache lines modelled in turn)" : "";
         return new Verdict.Proved(ob, "TLC explored all " + states + " distinct states of " + inst.module()
                 + " (every order the architecture allows, every open placement of the instance): " + property
                 + (temporal ? " holds under weak fairness of the PE" : " holds in every state") + scope, stats);
@@ -237,10 +238,23 @@ public final class TlaEngine {
             Object el = last.vars().get("el");
             b.append(": the new kernel is entered at EL").append(el).append(" after a boot at EL").append(Long.valueOf(1).equals(el) ? 2 : 1);
         }
-        if (!c.cached().isEmpty() && property.equals("CoherentHandoff")) b.append(", destination page ").append(c.cached().get(0));
+        if (property.equals("CoherentHandoff")) {
+            Object page = onlyPage(last.vars().get("mem"));
+            if (page != null) b.append(", destination page ").append(page);
+        }
         b.append(": after ").append(v.trace().states().size() - 1).append(" steps, last ").append(last.kernelStep());
         if (v.trace().isLasso()) b.append("; then repeats forever from state ").append(v.trace().loop());
         return b.toString();
+    }
+
+    /** The one destination page whose line a behaviour models: mem is {@code (d :> v)}, or {@code <<v>>} for page 1. */
+    private static Object onlyPage(Object mem) {
+        if (mem instanceof List<?> seq && seq.size() == 1) return 1L;
+        if (mem instanceof Map<?, ?> f && f.get("#map") instanceof List<?> pairs && pairs.size() == 1
+                && pairs.get(0) instanceof List<?> kv && kv.size() == 2) {
+            return kv.get(0);
+        }
+        return null;
     }
 
     private static Counterexample counterexample(TlaInstance inst, Obligation ob, TlcResult.Violation v, String cfg) {

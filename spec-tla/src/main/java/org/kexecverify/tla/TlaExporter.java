@@ -136,7 +136,7 @@ public final class TlaExporter {
         b.append("  ModelDataEnv = ").append(bool(dataEnv)).append('\n');
         b.append("  Entries <- XEntries\n");
         b.append("  DestPages = ").append(intSet(m.destPages())).append('\n');
-        b.append("  CachedPages = ").append(intSet(m.destPages())).append('\n');
+        b.append("  CacheChoices = {").append(intSet(m.destPages())).append("}\n");
         b.append("  KimageCands = ").append(intSet(m.kimageCands())).append('\n');
         b.append("  TableCands = ").append(intSet(m.tableCands())).append('\n');
         b.append("  PlacedRoots = ").append(set(m.placedRoots().stream().sorted().map(TlaExporter::str).toList())).append('\n');
