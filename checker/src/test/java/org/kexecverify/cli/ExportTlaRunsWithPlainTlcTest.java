@@ -37,10 +37,13 @@ class ExportTlaRunsWithPlainTlcTest {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
+    /** TLC's final count (the last "distinct states found": progress lines come before it). */
     private static long count(String out) {
         Matcher m = COUNT.matcher(out);
-        assertTrue(m.find(), out);
-        return Long.parseLong(m.group(1).replace(",", ""));
+        String last = null;
+        while (m.find()) last = m.group(1);
+        assertTrue(last != null, out);
+        return Long.parseLong(last.replace(",", ""));
     }
 
     @Test
