@@ -43,9 +43,14 @@ public final class MutateCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "600", description = "per-query solver / TLC timeout in seconds (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
+    @Option(names = "--jobs", description = "checks run at once (default: the number of cores); the table never depends on it")
+    Integer jobs;
+
     @Override
     public Integer call() throws IOException {
         if (write && table == null) throw new BadInput("--write needs --table FILE");
+        if (jobs == null) jobs = org.kexecverify.engines.EngineRuns.defaultJobs();
+        if (jobs < 1 || jobs > 256) throw new BadInput("--jobs: must be 1..256, got " + jobs);
         PrintWriter out = spec.commandLine().getOut();
         List<Engine> engines = Engines.select(engine, new Engines.Settings(WalkOptions.DEFAULT,
                 org.kexecverify.model.progress.Progress.NONE, timeoutSeconds * 1000, false));
@@ -58,7 +63,7 @@ public final class MutateCommand implements Callable<Integer> {
             }
             MutationRun.Result r;
             try {
-                r = MutationRun.run(s, engines);
+                r = MutationRun.run(s, engines, jobs);
             } catch (ScenarioError e) {
                 throw new BadInput(e.oneLine());
             }

@@ -1,6 +1,8 @@
 package org.kexecverify.mutation;
 
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import org.kexecverify.engines.EngineRuns;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -49,29 +51,50 @@ public final class MutationRun {
     private MutationRun() {}
 
     public static Result run(Scenario s, List<Engine> engines) throws ScenarioError {
-        DesignCode code = s.code().get().orElseThrow(() -> new IllegalArgumentException(s.file() + ": no code to mutate: " + s.code().reason()));
-        List<String> baseTimeouts = new ArrayList<>();
-        Map<Obligation, TreeSet<String>> base = refuted(ScenarioBuilders.build(s), engines, baseTimeouts);
-        if (!baseTimeouts.isEmpty()) throw new IllegalStateException(s.file() + ": the design itself timed out: " + baseTimeouts);
-        List<Outcome> out = new ArrayList<>();
-        for (Mutant m : Mutants.of(code)) {
-            List<String> timeouts = new ArrayList<>();
-            Map<Obligation, TreeSet<String>> r = refuted(ScenarioBuilders.build(s.withCode(new ProgramCode.Resolved(m.apply(code)))), engines, timeouts);
-            Map<Obligation, TreeSet<String>> caught = new TreeMap<>();
-            r.forEach((o, es) -> {
-                TreeSet<String> extra = new TreeSet<>(es);
-                if (base.containsKey(o)) extra.removeAll(base.get(o));
-                if (!extra.isEmpty()) caught.put(o, extra);
-            });
-            out.add(new Outcome(m, caught, timeouts));
-        }
-        return new Result(s.name(), code.entry().sha256(), base, out);
+        return run(s, engines, 1);
     }
 
-    static Map<Obligation, TreeSet<String>> refuted(RelocationPlan plan, List<Engine> engines, List<String> timeouts) {
+    /**
+     * Every mutant with every engine, {@code jobs} checks at a time ({@link EngineRuns}: an engine
+     * that keeps state runs one check at a time). The outcome does not depend on {@code jobs}.
+     */
+    public static Result run(Scenario s, List<Engine> engines, int jobs) throws ScenarioError {
+        DesignCode code = s.code().get().orElseThrow(() -> new IllegalArgumentException(s.file() + ": no code to mutate: " + s.code().reason()));
+        List<Mutant> mutants = Mutants.of(code);
+        List<RelocationPlan> plans = new ArrayList<>();
+        plans.add(ScenarioBuilders.build(s));
+        for (Mutant m : mutants) plans.add(ScenarioBuilders.build(s.withCode(new ProgramCode.Resolved(m.apply(code)))));
+        List<List<CompletableFuture<EngineRuns.Timed>>> pending = new ArrayList<>();
+        try (EngineRuns runs = new EngineRuns(engines, jobs)) {
+            for (RelocationPlan p : plans) {
+                List<CompletableFuture<EngineRuns.Timed>> fs = new ArrayList<>();
+                for (Engine e : engines) fs.add(runs.submit(p, e));
+                pending.add(fs);
+            }
+            List<String> baseTimeouts = new ArrayList<>();
+            Map<Obligation, TreeSet<String>> base = refuted(engines, pending.get(0), baseTimeouts);
+            if (!baseTimeouts.isEmpty()) throw new IllegalStateException(s.file() + ": the design itself timed out: " + baseTimeouts);
+            List<Outcome> out = new ArrayList<>();
+            for (int i = 0; i < mutants.size(); i++) {
+                List<String> timeouts = new ArrayList<>();
+                Map<Obligation, TreeSet<String>> r = refuted(engines, pending.get(i + 1), timeouts);
+                Map<Obligation, TreeSet<String>> caught = new TreeMap<>();
+                r.forEach((o, es) -> {
+                    TreeSet<String> extra = new TreeSet<>(es);
+                    if (base.containsKey(o)) extra.removeAll(base.get(o));
+                    if (!extra.isEmpty()) caught.put(o, extra);
+                });
+                out.add(new Outcome(mutants.get(i), caught, timeouts));
+            }
+            return new Result(s.name(), code.entry().sha256(), base, out);
+        }
+    }
+
+    static Map<Obligation, TreeSet<String>> refuted(List<Engine> engines, List<CompletableFuture<EngineRuns.Timed>> checks, List<String> timeouts) {
         Map<Obligation, TreeSet<String>> out = new EnumMap<>(Obligation.class);
-        for (Engine e : engines) {
-            for (Verdict v : e.check(plan)) {
+        for (int i = 0; i < engines.size(); i++) {
+            Engine e = engines.get(i);
+            for (Verdict v : EngineRuns.join(checks.get(i))) {
                 if (v instanceof Verdict.Refuted) out.computeIfAbsent(v.obligation(), k -> new TreeSet<>()).add(e.name());
                 if (v instanceof Verdict.Inconclusive && v.explanation().contains("timed out")) timeouts.add(v.obligation() + ":" + e.name());
             }
