@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.kexecverify.engines.Engine;
+import org.kexecverify.cache.CachedEngine;
+import org.kexecverify.cache.ResultsCache;
 import org.kexecverify.engines.EngineRuns;
 import org.kexecverify.engines.Engines;
 import org.kexecverify.model.plan.Phase;
@@ -62,7 +64,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--report", description = "also write report.html and report.md")
     boolean report;
 
-    @Option(names = "--timeout", defaultValue = "20", description = "per-query solver / TLC timeout in seconds (default: ${DEFAULT-VALUE}); a timeout is INCONCLUSIVE")
+    @Option(names = "--timeout", defaultValue = "180", description = "per-query solver / TLC run timeout in seconds (default: ${DEFAULT-VALUE}, over 20 times what the largest bundled TLC run needs on a quiet machine); a timeout is INCONCLUSIVE and is never cached")
     long timeoutSeconds;
 
     @Option(names = "--open-placements", description = "smt: NO_CLOBBER over every placement the allocator allows, not just the scenario's")
@@ -71,6 +73,14 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "checks run at once (default: the number of cores); an engine that keeps state "
             + "between checks still runs one at a time; verdicts never depend on it")
     Integer jobs;
+
+    @Option(names = "--no-cache", description = "decide every verdict afresh: neither read nor write the results cache")
+    boolean noCache;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "results cache directory (default: $KEXEC_VERIFY_RESULTS_CACHE, "
+            + "else ~/.cache/kexec-verify/results); an entry is keyed by the tool build, the engine and its settings, and the "
+            + "content of the plan the engine reads")
+    Path cacheDir;
 
     @Option(names = "--replay", description = "replay every refutation on the A64 emulator: CONFIRMED, or SPURIOUS (an engine bug, exit 4)")
     boolean replay;
@@ -114,6 +124,12 @@ public final class CheckCommand implements Callable<Integer> {
         // off a terminal (a CI log) one line per finished scenario x engine on stderr, so a long run never looks hung
         log = !quiet && System.console() == null;
         List<Engine> engines = Engines.select(engine, new Engines.Settings(options, progress, timeoutSeconds * 1000, openPlacements));
+        java.util.Optional<ResultsCache> cache = noCache ? java.util.Optional.empty()
+                : cacheDir != null ? java.util.Optional.of(new ResultsCache(cacheDir)) : ResultsCache.standard();
+        if (cache.isPresent()) {
+            List<Object> settings = List.of(options, timeoutSeconds, openPlacements);
+            engines = engines.stream().map(e -> (Engine) new CachedEngine(e, settings, cache.get())).toList();
+        }
         List<RelocationPlan> plans = new ArrayList<>();
         for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
         Scenarios.requireUniqueNames(plans);
@@ -160,6 +176,13 @@ public final class CheckCommand implements Callable<Integer> {
         }
 
         progress.done();
+        if (log || verbose) {
+            long hits = engines.stream().filter(e -> e instanceof CachedEngine).mapToLong(e -> ((CachedEngine) e).hits()).sum();
+            if (cache.isPresent() && hits > 0) {
+                spec.commandLine().getErr().printf("results cache: %d of %d engine runs reused from %s (--no-cache decides them afresh)%n",
+                        hits, runsTotal, cache.get().dir());
+            }
+        }
         try {
             writeOutputs(results, notes);
         } catch (IOException e) {
@@ -289,7 +312,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     static String json(List<Result> results, Map<Verdict, String> cxFiles, Map<Verdict, String> notes) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         ObjectNode root = m.createObjectNode();
         root.put("tool", "kexec-verify");
         ArrayNode arr = root.putArray("scenarios");
@@ -313,7 +336,7 @@ public final class CheckCommand implements Callable<Integer> {
                 code.put("origin", dc.origin());
                 code.put("entry", dc.entrySymbol());
                 ObjectNode sha = code.putObject("sha256");
-                dc.symbols().values().forEach(b -> sha.put(b.name(), b.sha256()));
+                dc.symbols().values().stream().sorted(java.util.Comparator.comparing(b -> b.name())).forEach(b -> sha.put(b.name(), b.sha256()));
                 ObjectNode off = code.putObject("kimageOffsets");
                 dc.offsets().asMap().forEach(off::put);
             }, () -> code.put("missing", r.plan().scenario().code().reason()));

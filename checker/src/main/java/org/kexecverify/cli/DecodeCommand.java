@@ -132,7 +132,7 @@ public final class DecodeCommand implements Callable<Integer> {
     }
 
     static String toJson(List<DecodedRegister> ds) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         ArrayNode arr = m.createArrayNode();
         for (DecodedRegister d : ds) {
             ObjectNode o = arr.addObject();

@@ -178,8 +178,25 @@ public final class ReportWriter {
 
     static String hexify(Map<String, Object> vars) {
         StringBuilder sb = new StringBuilder();
-        vars.forEach((k, v) -> sb.append(k).append('=').append(v instanceof Long l && Math.abs(l) > 4096 ? "0x" + Long.toHexString(l) : String.valueOf(v)).append("  "));
+        new java.util.TreeMap<>(vars).forEach((k, v) -> sb.append(k).append('=').append(v instanceof Long l && Math.abs(l) > 4096 ? "0x" + Long.toHexString(l) : sortedText(v)).append("  "));
         return sb.toString().trim();
+    }
+
+    /** A value as text with every map's entries in key order, so a trace reads the same however its maps were built. */
+    static String sortedText(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            java.util.TreeMap<String, Object> t = new java.util.TreeMap<>();
+            m.forEach((k, x) -> t.put(String.valueOf(k), x));
+            StringBuilder b = new StringBuilder("{");
+            t.forEach((k, x) -> b.append(b.length() > 1 ? ", " : "").append(k).append('=').append(sortedText(x)));
+            return b.append('}').toString();
+        }
+        if (v instanceof java.util.Collection<?> c) {
+            StringBuilder b = new StringBuilder("[");
+            for (Object x : c) b.append(b.length() > 1 ? ", " : "").append(sortedText(x));
+            return b.append(']').toString();
+        }
+        return String.valueOf(v);
     }
 
     /** "State captured from a running kernel: KERNEL VERSION on QEMU -cpu CPU, captured DATE (WHAT); memory: N captured pages". */

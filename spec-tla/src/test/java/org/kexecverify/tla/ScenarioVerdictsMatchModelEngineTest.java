@@ -38,7 +38,7 @@ class ScenarioVerdictsMatchModelEngineTest {
         Map<Obligation, String> model = new ModelEngine().check(plan).stream()
                 .collect(Collectors.toMap(Verdict::obligation, Verdict::outcome));
         TlaInstance inst = TlaInstance.export(ScenarioAbstraction.of(plan, WalkOptions.DEFAULT).model(), dir, plan.scenario().name());
-        List<Verdict> tla = new TlaEngine(TlcRunner.located(), Duration.ofSeconds(60), 512)
+        List<Verdict> tla = new TlaEngine(TlcRunner.located(), Duration.ofSeconds(300), 512)
                 .check(inst, EnumSet.of(Obligation.NO_CLOBBER, Obligation.VECTORS_EXECUTABLE));
         String all = tla.stream().map(v -> v.obligation() + " " + v.outcome() + ": " + v.explanation()).collect(Collectors.joining("\n"));
         for (Verdict v : tla) {

@@ -23,7 +23,7 @@ import java.util.Set;
  * {@code #meta.action} / {@code #meta.source}. Integers are written as {@code {"#bigint": "..."}}.
  */
 public final class Itf {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -43,8 +43,8 @@ public final class Itf {
         meta.put("obligation", cx.obligation().name());
         meta.put("engine", cx.engine());
         meta.set("witness", value(cx.witness()));
-        cx.meta().forEach((k, v) -> meta.set(k, value(v)));
-        Set<String> vars = new LinkedHashSet<>();
+        sorted(cx.meta()).forEach((k, v) -> meta.set(k, value(v)));
+        Set<String> vars = new java.util.TreeSet<>();
         for (Counterexample.State s : cx.states()) vars.addAll(s.vars().keySet());
         ArrayNode varsNode = root.putArray("vars");
         vars.forEach(varsNode::add);
@@ -56,7 +56,7 @@ public final class Itf {
             sm.put("index", i++);
             sm.put("action", s.action());
             sm.put("source", s.source());
-            s.vars().forEach((k, v) -> st.set(k, value(v)));
+            sorted(s.vars()).forEach((k, v) -> st.set(k, value(v)));
         }
         if (cx.loop() >= 0) root.put("loop", cx.loop());
         try {
@@ -64,6 +64,13 @@ public final class Itf {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A map's entries by key: the same counterexample is the same file in every JVM run (Map.copyOf's order is not). */
+    private static Map<String, Object> sorted(Map<?, ?> m) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        m.forEach((k, x) -> out.put(String.valueOf(k), x));
+        return out;
     }
 
     static JsonNode value(Object v) {
@@ -75,7 +82,7 @@ public final class Itf {
         if (v instanceof String s) return F.textNode(s);
         if (v instanceof Map<?, ?> m) {
             ObjectNode o = F.objectNode();
-            m.forEach((k, x) -> o.set(String.valueOf(k), value(x)));
+            sorted(m).forEach((k, x) -> o.set(k, value(x)));
             return o;
         }
         if (v instanceof Iterable<?> it) {
