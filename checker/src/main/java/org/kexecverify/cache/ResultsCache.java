@@ -100,13 +100,42 @@ public final class ResultsCache {
     /** Stores {@code verdicts} under {@code key} unless one of them depends on the machine; a write problem only skips the store. */
     public void put(String key, List<Verdict> verdicts) {
         if (!cacheable(verdicts)) return;
-        Path f = file(key);
         try {
-            Files.createDirectories(f.getParent());
             ObjectNode root = JSON.createObjectNode();
             root.put("key", key);
             ArrayNode vs = root.putArray("verdicts");
             for (Verdict v : verdicts) vs.add(node(v));
+            write(key, root);
+        } catch (IOException | RuntimeException e) {
+            // not stored: the next run decides again
+        }
+    }
+
+    /** A stored JSON value for {@code key} (what else a run derives from verdicts, e.g. the replay's notes), or empty. */
+    public Optional<JsonNode> getJson(String key) {
+        Path f = file(key);
+        if (!Files.isRegularFile(f)) return Optional.empty();
+        try {
+            JsonNode root = JSON.readTree(f.toFile());
+            if (!key.equals(root.path("key").asText()) || !root.has("value")) return Optional.empty();
+            return Optional.of(root.get("value"));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stores {@code value} under {@code key}; a write problem only skips the store. */
+    public void putJson(String key, JsonNode value) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("key", key);
+        root.set("value", value);
+        write(key, root);
+    }
+
+    private void write(String key, ObjectNode root) {
+        Path f = file(key);
+        try {
+            Files.createDirectories(f.getParent());
             Path tmp = Files.createTempFile(f.getParent(), ".put-", ".tmp");
             try {
                 Files.writeString(tmp, JSON.writeValueAsString(root), StandardCharsets.UTF_8);

@@ -74,6 +74,10 @@ public final class CheckCommand implements Callable<Integer> {
             + "between checks still runs one at a time; verdicts never depend on it")
     Integer jobs;
 
+    @Option(names = "--progress-lines", description = "one line per finished scenario x engine on stderr even on a terminal "
+            + "(off a terminal, e.g. in CI, they are always printed unless --quiet)")
+    boolean progressLines;
+
     @Option(names = "--no-cache", description = "decide every verdict afresh: neither read nor write the results cache")
     boolean noCache;
 
@@ -122,7 +126,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (jobs < 1 || jobs > 256) throw new BadInput("--jobs: must be 1..256, got " + jobs);
         org.kexecverify.model.progress.Progress progress = org.kexecverify.output.TerminalProgress.forCli(quiet);
         // off a terminal (a CI log) one line per finished scenario x engine on stderr, so a long run never looks hung
-        log = !quiet && System.console() == null;
+        log = !quiet && (progressLines || System.console() == null);
         List<Engine> engines = Engines.select(engine, new Engines.Settings(options, progress, timeoutSeconds * 1000, openPlacements));
         java.util.Optional<ResultsCache> cache = noCache ? java.util.Optional.empty()
                 : cacheDir != null ? java.util.Optional.of(new ResultsCache(cacheDir)) : ResultsCache.standard();
@@ -167,7 +171,7 @@ public final class CheckCommand implements Callable<Integer> {
                 if (repair) notes.putAll(RepairHints.forPlan(plan, vs, timeoutSeconds * 1000));
                 List<String> dis = new ArrayList<>(disagreements(vs));
                 if (replay) {
-                    EmulatorReplay.Result rr = EmulatorReplay.replay(plan, vs);
+                    EmulatorReplay.Result rr = cache.isPresent() ? EmulatorReplay.replay(plan, vs, cache.get()) : EmulatorReplay.replay(plan, vs);
                     rr.notes().forEach((v, n) -> notes.merge(v, n, (a, b) -> a + "\n" + b));
                     dis.addAll(rr.spurious());
                 }

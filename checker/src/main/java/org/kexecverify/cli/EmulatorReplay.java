@@ -20,6 +20,44 @@ final class EmulatorReplay {
 
     record Result(Map<Verdict, String> notes, List<String> spurious) {}
 
+    /**
+     * The replay, or what the same build replayed for the same plan and verdicts before: the key
+     * covers the plan's content and every verdict with its counterexample.
+     */
+    static Result replay(RelocationPlan plan, List<Verdict> verdicts, org.kexecverify.cache.ResultsCache cache) {
+        if (verdicts.stream().noneMatch(v -> v instanceof Verdict.Refuted)) return replay(plan, verdicts);
+        java.util.Optional<String> key = org.kexecverify.cache.PlanDigests.of(plan)
+                .flatMap(d -> org.kexecverify.cache.ResultsCache.key("replay", d, verdicts));
+        if (key.isPresent()) {
+            java.util.Optional<com.fasterxml.jackson.databind.JsonNode> got = cache.getJson(key.get());
+            if (got.isPresent()) {
+                Map<Verdict, String> notes = new LinkedHashMap<>();
+                List<String> spurious = new java.util.ArrayList<>();
+                boolean ok = true;
+                for (com.fasterxml.jackson.databind.JsonNode n : got.get().path("notes")) {
+                    int i = n.path("verdict").asInt(-1);
+                    if (i < 0 || i >= verdicts.size() || !n.path("note").isTextual()) { ok = false; break; }
+                    notes.put(verdicts.get(i), n.path("note").asText());
+                }
+                got.get().path("spurious").forEach(x -> spurious.add(x.asText()));
+                if (ok) return new Result(notes, spurious);
+            }
+        }
+        Result r = replay(plan, verdicts);
+        if (key.isPresent()) {
+            com.fasterxml.jackson.databind.node.ObjectNode v = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode ns = v.putArray("notes");
+            for (int i = 0; i < verdicts.size(); i++) {
+                String note = r.notes().get(verdicts.get(i));
+                if (note != null) ns.addObject().put("verdict", i).put("note", note);
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode sp = v.putArray("spurious");
+            r.spurious().forEach(sp::add);
+            cache.putJson(key.get(), v);
+        }
+        return r;
+    }
+
     static Result replay(RelocationPlan plan, List<Verdict> verdicts) {
         Map<Verdict, String> notes = new LinkedHashMap<>();
         List<String> spurious = new java.util.ArrayList<>();

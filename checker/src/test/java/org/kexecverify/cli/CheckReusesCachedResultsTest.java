@@ -15,11 +15,11 @@ class CheckReusesCachedResultsTest {
     void anUnchangedRerunIsAnsweredFromTheCacheWithTheSameOutputs(@TempDir Path tmp) throws Exception {
         Path cache = tmp.resolve("cache");
         String s = "../scenarios/upstream-el2-kimage-after-copy.yaml";
-        CliRun first = CliRun.of("check", s, "--engine", "model,emu", "--cache-dir", cache.toString(), "--out", tmp.resolve("a").toString());
+        CliRun first = CliRun.of("check", s, "--engine", "model,emu", "--replay", "--cache-dir", cache.toString(), "--out", tmp.resolve("a").toString());
         assertEquals(ExitCode.REFUTED, first.code(), first::toString);
         assertFalse(first.err().contains("results cache:"), first::toString);
 
-        CliRun second = CliRun.of("check", s, "--engine", "model,emu", "--cache-dir", cache.toString(), "--out", tmp.resolve("b").toString());
+        CliRun second = CliRun.of("check", s, "--engine", "model,emu", "--replay", "--cache-dir", cache.toString(), "--out", tmp.resolve("b").toString());
         assertEquals(ExitCode.REFUTED, second.code(), second::toString);
         assertTrue(second.err().contains("results cache: 2 of 2 engine runs reused"), second::toString);
         try (var files = Files.list(tmp.resolve("a"))) {
@@ -28,7 +28,7 @@ class CheckReusesCachedResultsTest {
             }
         }
 
-        CliRun fresh = CliRun.of("check", s, "--engine", "model,emu", "--no-cache", "--cache-dir", cache.toString(), "--out", tmp.resolve("c").toString());
+        CliRun fresh = CliRun.of("check", s, "--engine", "model,emu", "--replay", "--no-cache", "--cache-dir", cache.toString(), "--out", tmp.resolve("c").toString());
         assertEquals(ExitCode.REFUTED, fresh.code(), fresh::toString);
         assertFalse(fresh.err().contains("results cache:"), fresh::toString);
     }
