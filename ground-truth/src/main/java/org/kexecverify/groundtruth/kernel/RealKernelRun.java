@@ -203,6 +203,9 @@ public final class RealKernelRun {
         private final List<String> secondKernel = new ArrayList<>();
         private final AtomicBoolean held = new AtomicBoolean();
         private volatile long lastLine;
+        /** QEMU's CPU time (all threads) when the last line came, or -1 when the OS does not say. */
+        private volatile long lastLineCpu = -1;
+        private volatile ProcessHandle qemuProcess;
         private Phase phase = Phase.FIRST_KERNEL;
         private Long tKexec;
         private String lastOops = "";
@@ -297,8 +300,37 @@ public final class RealKernelRun {
             }
         }
 
+        /** QEMU's CPU time so far in ns, or -1. */
+        private long qemuCpu() {
+            ProcessHandle h = qemuProcess;
+            if (h == null) return -1;
+            return h.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        }
+
+        /**
+         * Silence that makes a HANG: the console has been silent for the limit and QEMU itself had
+         * the CPU for at least three quarters of it. On a busy host a slow guest gets less CPU, so the
+         * wall clock alone would call it hung (a test that fails only when the machine is busy); a
+         * guest that spins gets its CPU and is called hung after the limit. Where the OS reports no
+         * CPU time, or after four times the limit, the wall clock decides alone.
+         */
+        private boolean silentTooLong(long now) {
+            long wall = now - lastLine;
+            long limit = options.silence().toNanos();
+            if (wall <= limit) return false;
+            long cpuNow = qemuCpu();
+            if (cpuNow < 0 || lastLineCpu < 0 || wall > 4 * limit) return true;
+            return cpuNow - lastLineCpu >= limit * 3 / 4;
+        }
+
+        private void markLine(long now) {
+            lastLine = now;
+            lastLineCpu = qemuCpu();
+        }
+
         private KexecOutcome watch(BlockingQueue<String> lines, Process p) {
-            lastLine = System.nanoTime();
+            qemuProcess = p.toHandle();
+            markLine(System.nanoTime());
             long lastBeat = lastLine;
             SocketChannel monitor = null;
             try {
@@ -313,11 +345,11 @@ public final class RealKernelRun {
                     long now = System.nanoTime();
                     if (l == null) {
                         if (held.get()) {
-                            lastLine = now;
+                            markLine(now);
                             continue;
                         }
                         long silent = (now - lastLine) / 1_000_000;
-                        if (silent > options.silence().toMillis() || (phase != Phase.FIRST_KERNEL && intLog.faultLoop(FAULT_LOOP_MINIMUM))) {
+                        if (silentTooLong(now) || (phase != Phase.FIRST_KERNEL && intLog.faultLoop(FAULT_LOOP_MINIMUM))) {
                             return new KexecOutcome.Hang(phase, silent, tail.isEmpty() ? "" : tail.peekLast(), intLog.summary());
                         }
                         if (now - t0 > options.total().toNanos()) {
@@ -347,7 +379,7 @@ public final class RealKernelRun {
                         return new KexecOutcome.SetupFailed(why + " in phase " + phase + " before SECOND KERNEL UP"
                                 + (err.isEmpty() ? "" : ": " + err));
                     }
-                    lastLine = now;
+                    markLine(now);
                     if (l.equals(Initramfs.ALIVE)) continue;   // stage 1's heartbeat: the guest runs, nothing else to read
                     intLog.mark();
                     console.append(String.format("%7.2f ", (now - t0) / 1e9)).append(l).append('\n');
@@ -524,7 +556,7 @@ public final class RealKernelRun {
         @Override
         public void hold(boolean h) {
             held.set(h);
-            lastLine = System.nanoTime();
+            markLine(System.nanoTime());
         }
 
         @Override
