@@ -65,7 +65,7 @@ final class EmulatorReplay {
         ScenarioRun.Outcome o = null;
         String unsupported = null;
         try {
-            o = ScenarioRun.prepare(plan).run(BUDGET);
+            o = ScenarioRun.prepare(plan.withMemory(plan.memory().copyOf())).run(BUDGET);   // the run writes memory: never the plan the report walks
         } catch (ScenarioRun.Unsupported e) {
             unsupported = e.getMessage();
         }
