@@ -535,7 +535,7 @@ dump("wider-than-64-bits", with_line(4, "TTBR1_EL2 0x1_0000_0000_0000_0000"), "5
 dump("decimal-wider-than-64-bits", with_line(0, "MAIR_EL2 18446744073709551616"), "1")
 dump("unknown-register", with_line(2, "TTBR2_EL2 0x0"), "3")
 dump("unknown-register-el3", with_line(0, "SCR_EL3 0x5b1"), "1")
-dump("gpr-line", with_line(4, "x0 : 0000000000000000"), "5")
+dump("dup-register", with_line(4, "TCR_EL2 0x80843511"), "5")   # the last of two values must not silently win
 dump("two-values", with_line(1, "TCR_EL2 0x80843510 0x80803510"), "2")
 dump("trailing-words", with_line(2, "SCTLR_EL2 0x30e5183f (MMU on)"), "3")
 dump("kernel-log-prefix", ["[    0.000000] " + l for l in DLINES], "1")

@@ -40,7 +40,8 @@ public final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--regime", paramLabel = "el1|el2|el2h", description = "translation regime whose layout to use (default: by register name; for dumps: from HCR_EL2.E2H if present)")
     String regime;
 
-    @Option(names = "--dump", paramLabel = "FILE", description = "decode every line of a register dump (lines like 'TCR_EL2 0x80843510')")
+    @Option(names = "--dump", paramLabel = "FILE", description = "decode every line of a register dump (lines like 'TCR_EL2 0x80843510'; "
+            + "'-' reads standard input; general-purpose register lines as show_regs prints them are skipped)")
     Path dump;
 
     @Option(names = "--json", description = "print JSON instead of text")
@@ -53,6 +54,10 @@ public final class DecodeCommand implements Callable<Integer> {
         if (dump != null) {
             if (register != null) throw new BadInput("decode: give either REG VALUE or --dump FILE, not both");
             RegisterDump d = readDump(dump);
+            if (d.skippedGprLines() > 0) {
+                spec.commandLine().getErr().printf("decode: %s: %d general-purpose register line(s) (x0-x30, pc, lr, sp, pstate) skipped%n",
+                        dump, d.skippedGprLines());
+            }
             Regime r = forced != null ? forced : d.regime().orElse(null);
             for (RegisterDump.Entry e : d.entries()) {
                 Regime er = r != null ? r : Layouts.defaultRegime(e.register());
@@ -81,6 +86,25 @@ public final class DecodeCommand implements Callable<Integer> {
 
     static RegisterDump readDump(Path file) {
         String text;
+        if (file.toString().equals("-")) {
+            // standard input: a dump pasted into a terminal or piped from a log, at most the scenario size limit
+            try {
+                byte[] b = System.in.readNBytes((int) org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES + 1);
+                if (b.length > org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES) {
+                    throw new BadInput("decode: --dump -: standard input is larger than " + (org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES >> 20) + " MiB");
+                }
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new BadInput("decode: --dump -: standard input is not UTF-8 text");
+            } catch (IOException e) {
+                throw new BadInput("decode: --dump -: cannot read standard input (" + e.getMessage() + ")");
+            }
+            try {
+                return RegisterDump.parse(text);
+            } catch (RegisterDump.DumpError e) {
+                throw new BadInput("<stdin>:" + e.line() + ": " + e.getMessage());
+            }
+        }
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new BadInput("decode: --dump: " + file + ": not a regular file (FIFOs, devices and sockets are not read)");
         }

@@ -13,10 +13,20 @@ import org.kexecverify.model.regime.Regime;
 /**
  * A pasted register dump in the style of the 2019 cover letter: one register per line,
  * {@code TCR_EL2 0x80843510}, {@code SCTLR_EL2\t0x30e5183f}, {@code MAIR_EL2 = 0xbbff440c0400}.
- * Blank lines and lines starting with '#' are skipped; anything else that does not parse is an error
- * naming the line.
+ * Blank lines and lines starting with '#' are skipped, and so are the general-purpose register lines
+ * of an arm64 register dump ({@code x1 : 0000000040080000 x0 : ffff0000030e9400}, {@code pc : ...},
+ * {@code lr : ...}, {@code sp : ...}, {@code pstate : 60400005 (nZCv daif +PAN -UAO)}): they are
+ * counted in {@link #skippedGprLines}. A system register given twice with different values is an
+ * error naming both lines; anything else that does not parse is an error naming the line.
  */
-public record RegisterDump(List<Entry> entries) {
+public record RegisterDump(List<Entry> entries, int skippedGprLines) {
+    public RegisterDump {
+        entries = List.copyOf(entries);
+    }
+
+    public RegisterDump(List<Entry> entries) {
+        this(entries, 0);
+    }
 
     public record Entry(int line, SysReg register, long value) {}
 
@@ -33,15 +43,26 @@ public record RegisterDump(List<Entry> entries) {
 
     // Possessive quantifiers: a long run of blanks must not make the match quadratic.
     private static final Pattern LINE = Pattern.compile("^\\s*+([A-Za-z][A-Za-z0-9_]*+)(?:\\s*+(?:=>|[:=])\\s*+|\\s++)(\\S++)\\s*+(?:#.*|//.*)?$");
+    /** One or more "xN : HEX" pairs (show_regs prints two or three per line), or pc/lr/sp/fp with a value or a symbol. */
+    private static final Pattern GPR = Pattern.compile(
+            "^\\s*+(?:(?:x(?:[12]?[0-9]|30)|fp)\\s*+:\\s*+[0-9a-fA-F]{1,16}+\\s*+)++$"
+            + "|^\\s*+(?:pc|lr|sp)\\s*+:\\s*+\\S++(?:\\s++(?:lr|sp)\\s*+:\\s*+\\S++)*+\\s*+$"
+            + "|^\\s*+pstate\\s*+:\\s*+[0-9a-fA-F]{1,16}+(?:\\s*+\\([^)]*+\\))?\\s*+$");
     /** Longer values cannot fit 64 bits (66 binary digits with the prefix, plus '_' separators). */
     private static final int MAX_VALUE_CHARS = 128;
 
     public static RegisterDump parse(String text) throws DumpError {
         List<Entry> out = new ArrayList<>();
+        java.util.Map<SysReg, Entry> seen = new java.util.EnumMap<>(SysReg.class);
+        int gpr = 0;
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
             if (l.isBlank() || l.trim().startsWith("#")) continue;
+            if (l.length() <= 4096 && GPR.matcher(l).matches()) {
+                gpr++;
+                continue;
+            }
             Matcher m = LINE.matcher(l);
             if (!m.matches()) throw new DumpError(i + 1, "cannot parse '" + l.trim() + "' (expected 'REGISTER VALUE')");
             SysReg reg;
@@ -50,10 +71,19 @@ public record RegisterDump(List<Entry> entries) {
             } catch (IllegalArgumentException e) {
                 throw new DumpError(i + 1, e.getMessage());
             }
-            out.add(new Entry(i + 1, reg, parseValue(i + 1, reg, m.group(2))));
+            Entry e = new Entry(i + 1, reg, parseValue(i + 1, reg, m.group(2)));
+            Entry before = seen.putIfAbsent(reg, e);
+            if (before != null && before.value() != e.value()) {
+                throw new DumpError(i + 1, String.format("%s given twice with different values: 0x%x on line %d, 0x%x here (which one did the CPU run with?)",
+                        reg, before.value(), before.line(), e.value()));
+            }
+            if (before == null) out.add(e);
         }
-        if (out.isEmpty()) throw new DumpError(1, "no register lines in the dump");
-        return new RegisterDump(out);
+        if (out.isEmpty()) {
+            throw new DumpError(1, gpr > 0 ? "no system register lines in the dump (" + gpr + " general-purpose register line(s) skipped)"
+                    : "no register lines in the dump");
+        }
+        return new RegisterDump(out, gpr);
     }
 
     static long parseValue(int line, SysReg reg, String raw) throws DumpError {
