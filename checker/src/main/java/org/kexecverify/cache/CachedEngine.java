@@ -19,7 +19,6 @@ public final class CachedEngine implements Engine {
     private final Object settings;
     private final ResultsCache cache;
     private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
 
     public CachedEngine(Engine engine, Object settings, ResultsCache cache) {
         this.engine = engine;
@@ -42,16 +41,8 @@ public final class CachedEngine implements Engine {
         return engine.concurrent();
     }
 
-    public Engine engine() {
-        return engine;
-    }
-
     public long hits() {
         return hits.get();
-    }
-
-    public long misses() {
-        return misses.get();
     }
 
     @Override
@@ -65,7 +56,6 @@ public final class CachedEngine implements Engine {
                 return got.get();
             }
         }
-        misses.incrementAndGet();
         List<Verdict> vs = engine.check(plan);
         key.ifPresent(k -> cache.put(k, vs));
         return vs;

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -136,17 +134,7 @@ public final class ResultsCache {
         Path f = file(key);
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), ".put-", ".tmp");
-            try {
-                Files.writeString(tmp, JSON.writeValueAsString(root), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            org.kexecverify.output.OutputDir.writeWhole(f, JSON.writeValueAsString(root));
         } catch (IOException | RuntimeException e) {
             // the cache is an optimisation: a full disk or a read-only home only costs the next run its time
         }

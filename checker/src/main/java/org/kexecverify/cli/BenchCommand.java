@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (runs < 1 || runs > 100) throw new BadInput("--runs: must be 1..100");
-        if (what.equals("check")) return MainJobBench.run(scenarios, jobs == null ? org.kexecverify.engines.EngineRuns.defaultJobs() : jobs,
+        if (what.equals("check")) return MainJobBench.run(scenarios, org.kexecverify.engines.EngineRuns.jobsOption(jobs),
                 spec.commandLine().getOut());
         switch (what) {
             case "smt" -> org.kexecverify.smt.bench.Bench.main(new String[] {Integer.toString(runs)});

@@ -122,8 +122,7 @@ public final class CheckCommand implements Callable<Integer> {
             default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
         }, false);
         if (timeoutSeconds <= 0 || timeoutSeconds > 86_400) throw new BadInput("--timeout: must be 1..86400 seconds");
-        if (jobs == null) jobs = EngineRuns.defaultJobs();
-        if (jobs < 1 || jobs > 256) throw new BadInput("--jobs: must be 1..256, got " + jobs);
+        jobs = EngineRuns.jobsOption(jobs);
         org.kexecverify.model.progress.Progress progress = org.kexecverify.output.TerminalProgress.forCli(quiet);
         // off a terminal (a CI log) one line per finished scenario x engine on stderr, so a long run never looks hung
         log = !quiet && (progressLines || System.console() == null);

@@ -49,8 +49,7 @@ public final class MutateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (write && table == null) throw new BadInput("--write needs --table FILE");
-        if (jobs == null) jobs = org.kexecverify.engines.EngineRuns.defaultJobs();
-        if (jobs < 1 || jobs > 256) throw new BadInput("--jobs: must be 1..256, got " + jobs);
+        jobs = org.kexecverify.engines.EngineRuns.jobsOption(jobs);
         PrintWriter out = spec.commandLine().getOut();
         List<Engine> engines = Engines.select(engine, new Engines.Settings(WalkOptions.DEFAULT,
                 org.kexecverify.model.progress.Progress.NONE, timeoutSeconds * 1000, false));

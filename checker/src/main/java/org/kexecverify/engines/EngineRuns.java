@@ -47,6 +47,13 @@ public final class EngineRuns implements AutoCloseable {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
+    /** {@code --jobs} as given on a command line: the cores when absent, else 1..256 (a usage error otherwise). */
+    public static int jobsOption(Integer given) {
+        if (given == null) return defaultJobs();
+        if (given < 1 || given > 256) throw new org.kexecverify.cli.BadInput("--jobs: must be 1..256, got " + given);
+        return given;
+    }
+
     public int jobs() {
         return jobs;
     }

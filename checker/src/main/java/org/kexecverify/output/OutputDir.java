@@ -81,8 +81,12 @@ public final class OutputDir {
     }
 
     private Path move(String content, String name) throws IOException {
-        Path target = dir.resolve(name);
-        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
+        return writeWhole(dir.resolve(name), content);
+    }
+
+    /** Writes {@code content} to a temporary file beside {@code target}, then renames it over {@code target} (atomically where the file system can). */
+    public static Path writeWhole(Path target, String content) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, content);
             try {
