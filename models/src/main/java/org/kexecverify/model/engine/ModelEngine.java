@@ -16,6 +16,7 @@ import org.kexecverify.model.reg.Diagnostic;
 import org.kexecverify.model.reg.Finding;
 import org.kexecverify.model.reg.Layouts;
 import org.kexecverify.model.reg.SysReg;
+import org.kexecverify.model.regime.Regime;
 import org.kexecverify.model.verdict.Counterexample;
 import org.kexecverify.model.verdict.Obligation;
 import org.kexecverify.model.verdict.Stats;
@@ -143,6 +144,10 @@ public final class ModelEngine {
 
     // ---- REGISTERS_VALID --------------------------------------------------------------------------
 
+    /** The registers a kexec design programs (as opposed to ID and status registers), validated by REGISTERS_VALID. */
+    static final Set<SysReg> PROGRAMMED = EnumSet.of(SysReg.SCTLR_EL1, SysReg.SCTLR_EL2, SysReg.TCR_EL1, SysReg.TCR_EL2, SysReg.MAIR_EL1,
+            SysReg.MAIR_EL2, SysReg.TTBR0_EL1, SysReg.TTBR1_EL1, SysReg.TTBR0_EL2, SysReg.TTBR1_EL2, SysReg.HCR_EL2, SysReg.VBAR_EL1, SysReg.VBAR_EL2);
+
     Verdict registersValid(RelocationPlan plan) {
         long t0 = System.nanoTime();
         List<String> errors = new ArrayList<>();
@@ -197,6 +202,22 @@ public final class ModelEngine {
             }
             for (Finding f : fs) {
                 String line = "[" + p.name() + "] " + f;
+                if (f.isError()) errors.add(line);
+                else if (f.code().severity() == Diagnostic.Severity.WARNING) warnings.add(line);
+            }
+        }
+        // every register the scenario gives that the design programs is validated too, phase or not (HCR_EL2, the
+        // other EL's SCTLR ...): a value the user wrote is never passed over unread
+        for (Map.Entry<SysReg, Long> e : plan.scenario().registers().entrySet()) {
+            SysReg reg = e.getKey();
+            if (!PROGRAMMED.contains(reg)) continue;
+            Regime as = Layouts.exists(reg, plan.scenario().regime()) ? plan.scenario().regime() : Layouts.defaultRegime(reg);
+            if (!Layouts.exists(reg, as)) continue;
+            checked++;
+            for (Finding f : Layouts.of(reg, as).validate(e.getValue())) {
+                String line = "[scenario registers] " + f;
+                boolean seen = errors.stream().anyMatch(x -> x.endsWith("] " + f)) || warnings.stream().anyMatch(x -> x.endsWith("] " + f));
+                if (seen) continue;
                 if (f.isError()) errors.add(line);
                 else if (f.code().severity() == Diagnostic.Severity.WARNING) warnings.add(line);
             }

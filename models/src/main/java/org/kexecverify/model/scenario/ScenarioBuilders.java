@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.kexecverify.model.desc.DescriptorBits;
@@ -48,7 +49,15 @@ public final class ScenarioBuilders {
     private ScenarioBuilders() {}
 
     public static final List<String> NAMES = List.of("rfc-v2-trans-table", "upstream-trans-pgd", "hibernate-resume", "explicit", "captured");
-    public static final List<String> OPTIONS = List.of("code_prot", "data_prot", "vectors", "code_va", "linear_map");
+    public static final List<String> OPTIONS = List.of("code_prot", "data_prot", "vectors", "code_va");
+
+    /** The {@code tables.options} each builder reads; any other option under that builder is an error, never ignored. */
+    public static final Map<String, List<String>> OPTIONS_BY_BUILDER = Map.of(
+            "rfc-v2-trans-table", List.of("code_prot", "data_prot", "vectors"),
+            "upstream-trans-pgd", List.of(),
+            "hibernate-resume", List.of("code_prot"),
+            "explicit", List.of("code_va"),
+            "captured", List.of());
 
     /** PAGE_OFFSET for 48-bit VAs in v5.4+ (the linear map starts at the bottom of the TTBR1 range). */
     public static final long PAGE_OFFSET = 0xffff_0000_0000_0000L;
@@ -84,7 +93,12 @@ public final class ScenarioBuilders {
             }
             Placement p = s.placement();
             for (long a = p.oldKernelBase(); a < p.oldKernelBase() + p.oldKernelSize(); a += 4096) used.add(a);
-            used.add(p.kimage() & ~0xfffL);
+            long kbytes = offsets().size();
+            if (!mem.isRam(p.kimage(), kbytes)) {
+                throw new ScenarioError(f, "placement.kimage", String.format("struct kimage at 0x%x is %d bytes (the code's KIMAGE_SIZE) and does not "
+                        + "fit inside one RAM range", p.kimage(), kbytes));
+            }
+            for (long a = p.kimage() & ~0xfffL; Long.compareUnsigned(a, p.kimage() + kbytes - 1) <= 0; a += 4096) used.add(a);
             for (Segment g : s.segments()) {
                 for (long i = 0; i < g.pages(); i++) destPages.add(g.destination() + 4096 * i);
             }
@@ -234,11 +248,16 @@ public final class ScenarioBuilders {
         for (TableSpec.RawEntry e : s.tables().entries()) c.mem.write64(e.address(), e.value());
         TableGraph.check(s.file(), plan);
         if (!s.tables().entries().isEmpty() && c.list != null) {
-            // relocate_kernel.S walks the list from memory: raw entries may have rewritten it
+            // relocate_kernel.S walks the list from memory, starting at kimage->head: raw entries may have rewritten either
+            long headAt = s.placement().kimage() + c.offsets().head();
+            long head = c.mem.read64(headAt);
             try {
-                KimageList.parse(c.mem, c.list.head());
+                KimageList.parse(c.mem, head);
             } catch (KimageList.ListError e) {
-                throw new ScenarioError(s.file(), "tables.entries", "the kimage entry list in memory is broken: " + e.getMessage());
+                String by = s.tables().entries().stream().filter(r -> r.address() == headAt).map(TableSpec.RawEntry::field).findFirst()
+                        .orElse("tables.entries");
+                throw new ScenarioError(s.file(), by, String.format("the kimage entry list relocate_kernel.S walks from kimage->head "
+                        + "(0x%x at 0x%x) is broken: %s", head, headAt, e.getMessage()));
             }
         }
         return plan;

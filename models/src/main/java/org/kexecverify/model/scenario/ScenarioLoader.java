@@ -97,10 +97,14 @@ public final class ScenarioLoader {
         }
 
         Map<SysReg, Long> regs = new EnumMap<>(SysReg.class);
+        Map<SysReg, String> regField = new EnumMap<>(SysReg.class);   // where the user wrote each register
         if (root.has("dump")) {
             String d = text(f, "dump", root.get("dump"), true);
             try {
-                for (RegisterDump.Entry e : RegisterDump.parse(d).entries()) regs.put(e.register(), e.value());
+                for (RegisterDump.Entry e : RegisterDump.parse(d).entries()) {
+                    regs.put(e.register(), e.value());
+                    regField.put(e.register(), "dump (line " + e.line() + ")");
+                }
             } catch (RegisterDump.DumpError e) {
                 throw new ScenarioError(f, "dump (line " + e.line() + ")", e.getMessage());
             }
@@ -124,6 +128,7 @@ public final class ScenarioLoader {
                             "0x%x contradicts the pasted dump, which says 0x%x", v, fromDump));
                 }
                 regs.put(r, v);
+                regField.put(r, "registers." + e.getKey());
             }
         }
         Long hcr = regs.get(SysReg.HCR_EL2);
@@ -132,6 +137,20 @@ public final class ScenarioLoader {
             if (e2h != (regime == Regime.EL2_0)) {
                 throw new ScenarioError(f, "registers.HCR_EL2", String.format("HCR_EL2 = 0x%x has E2H=%d but the scenario's regime is %s",
                         hcr, e2h ? 1 : 0, regime.cliName()));
+            }
+        }
+
+        // registers that describe the CPU (read-only ID registers, CurrentEL) are input, not design: a reserved encoding
+        // or a set RES0 bit there is not a CPU the models can stand for, so the file is rejected rather than proved
+        for (Map.Entry<SysReg, Long> e : regs.entrySet()) {
+            if (!describesTheCpu(e.getKey())) continue;
+            Regime as = org.kexecverify.model.reg.Layouts.exists(e.getKey(), regime) ? regime : org.kexecverify.model.reg.Layouts.defaultRegime(e.getKey());
+            if (!org.kexecverify.model.reg.Layouts.exists(e.getKey(), as)) continue;
+            for (org.kexecverify.model.reg.Finding fi : org.kexecverify.model.reg.Layouts.of(e.getKey(), as).validate(e.getValue())) {
+                if (fi.isError()) {
+                    throw new ScenarioError(f, regField.get(e.getKey()),
+                            String.format("0x%x is not a value this CPU register can hold: %s", e.getValue(), fi.message()));
+                }
             }
         }
 
@@ -232,6 +251,11 @@ public final class ScenarioLoader {
                 if (!ScenarioBuilders.OPTIONS.contains(e.getKey())) {
                     throw new ScenarioError(f, "tables.options." + e.getKey(), "unknown option (known: " + String.join(", ", ScenarioBuilders.OPTIONS) + ")");
                 }
+                List<String> takes = ScenarioBuilders.OPTIONS_BY_BUILDER.get(builder);
+                if (!takes.contains(e.getKey())) {
+                    throw new ScenarioError(f, "tables.options." + e.getKey(), "builder " + builder + " does not use this option ("
+                            + (takes.isEmpty() ? "it takes none" : "it takes " + String.join(", ", takes)) + ")");
+                }
                 if (!e.getValue().isValueNode()) throw new ScenarioError(f, "tables.options." + e.getKey(), "must be a scalar");
                 options.put(e.getKey(), e.getValue().asText());
             }
@@ -239,6 +263,10 @@ public final class ScenarioLoader {
         List<TableSpec.Mapping> mappings = new ArrayList<>();
         JsonNode mn = tn.get("mappings");
         if (mn != null) {
+            if (!builder.equals("explicit")) {
+                throw new ScenarioError(f, "tables.mappings", "builder " + builder + " builds its own tables and does not use mappings "
+                        + "(mappings belong with builder: explicit; to change a built descriptor, give tables.entries)");
+            }
             if (!mn.isArray()) throw new ScenarioError(f, "tables.mappings", "must be a list");
             for (int i = 0; i < mn.size(); i++) {
                 String p = "tables.mappings[" + i + "]";
@@ -415,7 +443,40 @@ public final class ScenarioLoader {
         }
         if (!n.isTextual()) throw new ScenarioError(f, path, "must be a string");
         if (required && n.asText().isBlank()) throw new ScenarioError(f, path, "must not be empty");
+        String bad = badCharacter(n.asText(), path.equals("dump") || path.equals("description"));
+        if (bad != null) throw new ScenarioError(f, path, "contains " + bad + " (only printable text is read)");
         return n.asText();
+    }
+
+    /** Read-only registers that describe the machine rather than the design: ID registers, CTR_EL0, CurrentEL. */
+    public static boolean describesTheCpu(SysReg r) {
+        return r.name().startsWith("ID_") || r == SysReg.CTR_EL0 || r == SysReg.CURRENTEL;
+    }
+
+    /**
+     * The first character of {@code s} a scenario string may not hold, described ({@code "U+0000 at character 4"}), or
+     * null: control characters (tab and line breaks only where {@code multiline}), and lone surrogates.
+     */
+    static String badCharacter(String s, boolean multiline) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            boolean ok;
+            if (Character.isHighSurrogate(ch)) {
+                ok = i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                if (ok) {
+                    i++;
+                    continue;
+                }
+            } else if (Character.isLowSurrogate(ch)) {
+                ok = false;
+            } else if (multiline && (ch == '\n' || ch == '\t' || ch == '\r')) {
+                ok = true;
+            } else {
+                ok = !Character.isISOControl(ch);
+            }
+            if (!ok) return String.format("%s U+%04X at character %d", Character.isSurrogate(ch) ? "a lone surrogate" : "the control character", (int) ch, i + 1);
+        }
+        return null;
     }
 
     /** An unsigned 64-bit number: YAML int or string in hex/binary/decimal. */
