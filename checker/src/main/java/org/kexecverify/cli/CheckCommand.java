@@ -206,10 +206,9 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private void writeOutputs(List<Result> results, Map<Verdict, String> notes) throws IOException {
-        OutputDir dir = new OutputDir(out);
-        // the summary files first: an interrupted run leaves no verdicts.json or report that looks current
-        dir.removeStale("verdicts.json", "report.html", "report.md");
-        dir.removeStale(".itf.json");
+        // the whole result set is staged, then swapped in at once (OutputDir.commit): an interrupted run leaves the
+        // previous complete results, never a mix
+        OutputDir dir = OutputDir.begin(out);
         Map<Verdict, String> cxFiles = new LinkedHashMap<>();
         for (Result r : results) {
             for (Verdict v : r.verdicts()) {
@@ -229,6 +228,7 @@ public final class CheckCommand implements Callable<Integer> {
             for (Result r : results) rs.add(new ScenarioResult(r.plan(), r.verdicts(), r.disagreements(), notes));
             ReportWriter.write(rs, dir);
         }
+        dir.commit();
     }
 
     private int summary(List<Result> results, Map<Verdict, String> notes) {
