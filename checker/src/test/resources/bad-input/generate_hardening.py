@@ -79,6 +79,8 @@ scen("mappings-under-upstream", sub(U, "builder: upstream-trans-pgd", "builder: 
 scen("mappings-under-rfc", sub(R, "builder: rfc-v2-trans-table", "builder: rfc-v2-trans-table\n  mappings:\n    - {va: 0x40080000, attrs: 0x403}"), "tables.mappings")
 scen("mappings-empty-under-hibernate", sub(H, "builder: hibernate-resume", "builder: hibernate-resume\n  mappings: []"), "tables.mappings")
 
+scen("hyp-stub-vectors-booted-at-el1", sub(R1, "  kimage: 0x1b2f00000", "  kimage: 0x1b2f00000\n  hyp_stub_vectors: 0x40090800"), "placement.hyp_stub_vectors")
+
 # control characters and lone surrogates in strings
 scen("regime-with-nul", sub(R, "regime: el2", 'regime: "el2\\0"'), "regime")
 scen("regime-with-escape", sub(U, "regime: el2", 'regime: "el2\\e"'), "regime")

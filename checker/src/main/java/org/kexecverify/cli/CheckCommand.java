@@ -121,7 +121,7 @@ public final class CheckCommand implements Callable<Integer> {
             case "fault" -> WalkOptions.DeviceFetch.PERMISSION_FAULT;
             default -> throw new BadInput("--device-fetch: expected normal-nc or fault, got '" + deviceFetch + "'");
         }, false);
-        if (timeoutSeconds <= 0 || timeoutSeconds > 86_400) throw new BadInput("--timeout: must be 1..86400 seconds");
+        timeoutSeconds = EngineRuns.timeoutOption(timeoutSeconds);
         jobs = EngineRuns.jobsOption(jobs);
         org.kexecverify.model.progress.Progress progress = org.kexecverify.output.TerminalProgress.forCli(quiet);
         // off a terminal (a CI log) one line per finished scenario x engine on stderr, so a long run never looks hung

@@ -50,6 +50,7 @@ public final class MutateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (write && table == null) throw new BadInput("--write needs --table FILE");
         jobs = org.kexecverify.engines.EngineRuns.jobsOption(jobs);
+        timeoutSeconds = org.kexecverify.engines.EngineRuns.timeoutOption(timeoutSeconds);
         PrintWriter out = spec.commandLine().getOut();
         List<Engine> engines = Engines.select(engine, new Engines.Settings(WalkOptions.DEFAULT,
                 org.kexecverify.model.progress.Progress.NONE, timeoutSeconds * 1000, false));

@@ -54,6 +54,12 @@ public final class EngineRuns implements AutoCloseable {
         return given;
     }
 
+    /** {@code --timeout SECONDS} of check and mutate: 1..86400, else one line of bad input. */
+    public static long timeoutOption(long seconds) {
+        if (seconds <= 0 || seconds > 86_400) throw new org.kexecverify.cli.BadInput("--timeout: must be 1..86400 seconds, got " + seconds);
+        return seconds;
+    }
+
     public int jobs() {
         return jobs;
     }

@@ -238,7 +238,7 @@ public final class CapturedFormat {
         b.append("  kimage: ").append(hex(h.kimage())).append("          # struct kimage (PA)\n");
         b.append("  old_kernel: {base: ").append(hex(h.oldKernelBase())).append(", size: ").append(hex(h.oldKernelSize()))
                 .append("}   # _text (PA) and the Image header's image_size\n");
-        b.append("  hyp_stub_vectors: ").append(hex(h.hypStubVectors())).append("   # __hyp_stub_vectors (PA)\n");
+        if (!h.regime().equals("el1")) b.append("  hyp_stub_vectors: ").append(hex(h.hypStubVectors())).append("   # __hyp_stub_vectors (PA)\n");
         b.append("  kernel_vectors: ").append(hex(h.kernelVectors())).append("   # VBAR of the EL the code runs at\n");
         b.append("tables:\n  builder: captured              # memory, regions and phases from captured: below\n");
         b.append("code:\n");

@@ -224,6 +224,10 @@ public final class ScenarioLoader {
             throw new ScenarioError(f, "placement.old_kernel.size", "past the 16 GiB the model enumerates page by page");
         }
         if (ram.stream().noneMatch(r -> r.containsRange(okBase, okSize))) throw new ScenarioError(f, "placement.old_kernel", "not inside one RAM range");
+        if (pl.has("hyp_stub_vectors") && regime == Regime.EL1_0) {
+            throw new ScenarioError(f, "placement.hyp_stub_vectors", "the scenario boots at EL1 (regime: el1): there is no EL2 and no "
+                    + "__hyp_stub_vectors to place (give regime: el2 or el2h for a kernel booted at EL2)");
+        }
         long stub = pl.has("hyp_stub_vectors") ? number(f, "placement.hyp_stub_vectors", pl.get("hyp_stub_vectors")) : okBase + 0x1000;
         if ((stub & 0x7ff) != 0) throw new ScenarioError(f, "placement.hyp_stub_vectors", "vectors must be 2 KB aligned");
         long kvec = pl.has("kernel_vectors") ? number(f, "placement.kernel_vectors", pl.get("kernel_vectors")) : 0xffff800010010800L;
