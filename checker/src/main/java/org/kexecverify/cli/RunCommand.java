@@ -1,5 +1,7 @@
 package org.kexecverify.cli;
 
+import org.kexecverify.model.plan.RelocationPlan;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,8 +37,10 @@ public final class RunCommand implements Callable<Integer> {
         if (budget < 1) throw new BadInput("--budget: must be at least 1");
         if (traceLimit < 0) throw new BadInput("--trace: must not be negative");
         ScenarioRun run;
+        RelocationPlan plan = Scenarios.plan(scenario);
+        Scenarios.warnAboutRegisters(plan, spec.commandLine().getErr());
         try {
-            run = ScenarioRun.prepare(Scenarios.plan(scenario));
+            run = ScenarioRun.prepare(plan);
         } catch (ScenarioRun.Unsupported e) {
             spec.commandLine().getOut().println("run " + scenario + ": INCONCLUSIVE: " + e.getMessage());
             spec.commandLine().getOut().flush();

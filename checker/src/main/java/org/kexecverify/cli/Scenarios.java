@@ -61,6 +61,17 @@ public final class Scenarios {
         }
     }
 
+    /**
+     * The registers of a plan, validated against their field tables as check's REGISTERS_VALID does: one warning line
+     * per error on {@code err}, so that walk and run never work from a register value without saying what is wrong with it.
+     */
+    public static void warnAboutRegisters(RelocationPlan plan, java.io.PrintWriter err) {
+        for (String f : org.kexecverify.model.engine.ModelEngine.registerFindings(plan).errors()) {
+            err.println("kexec-verify: warning: " + plan.scenario().file() + ": " + f);
+        }
+        err.flush();
+    }
+
     public static RelocationPlan plan(Path file) {
         try {
             Scenario s = scenario(file);

@@ -50,6 +50,7 @@ public final class WalkCommand implements Callable<Integer> {
         if (phase < 1 || phase > plan.phases().size()) {
             throw new BadInput("--phase: " + phase + " is not a phase of " + plan.scenario().name() + " (it has " + plan.phases().size() + ")");
         }
+        Scenarios.warnAboutRegisters(plan, spec.commandLine().getErr());
         Phase p = plan.phases().get(phase - 1);
         Translation t = Walker.translate(p.regs(), plan.memory(), v, at, at == AccessType.FETCH ? 4 : size, WalkOptions.DEFAULT);
         PrintWriter w = spec.commandLine().getOut();

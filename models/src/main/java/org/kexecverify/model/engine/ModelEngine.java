@@ -148,8 +148,27 @@ public final class ModelEngine {
     static final Set<SysReg> PROGRAMMED = EnumSet.of(SysReg.SCTLR_EL1, SysReg.SCTLR_EL2, SysReg.TCR_EL1, SysReg.TCR_EL2, SysReg.MAIR_EL1,
             SysReg.MAIR_EL2, SysReg.TTBR0_EL1, SysReg.TTBR1_EL1, SysReg.TTBR0_EL2, SysReg.TTBR1_EL2, SysReg.HCR_EL2, SysReg.VBAR_EL1, SysReg.VBAR_EL2);
 
-    Verdict registersValid(RelocationPlan plan) {
+    /** What REGISTERS_VALID reads: every ERROR and WARNING finding, one line each, tagged with the phase. */
+    public record RegisterFindings(List<String> errors, List<String> warnings, int checked) {}
+
+    public Verdict registersValid(RelocationPlan plan) {
         long t0 = System.nanoTime();
+        RegisterFindings rf = registerFindings(plan);
+        List<String> errors = rf.errors();
+        List<String> warnings = rf.warnings();
+        Stats st = new Stats(NAME, (System.nanoTime() - t0) / 1_000_000, rf.checked(), "registers");
+        if (errors.isEmpty()) {
+            return new Verdict.Proved(Obligation.REGISTERS_VALID, "every register of every phase respects RES0/RES1, has no reserved encoding, "
+                    + "TxSZ in range, TTBRs aligned and inside the PA size" + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings)), st);
+        }
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("findings", errors);
+        String expl = String.join("; ", errors) + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings));
+        return new Verdict.Refuted(Obligation.REGISTERS_VALID, expl,
+                cx(plan, Obligation.REGISTERS_VALID, w, List.of(new Counterexample.State("registers", "UNKNOWN", Map.of("findings", (long) errors.size())))), st);
+    }
+
+    public static RegisterFindings registerFindings(RelocationPlan plan) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         int checked = 0;
@@ -222,16 +241,7 @@ public final class ModelEngine {
                 else if (f.code().severity() == Diagnostic.Severity.WARNING) warnings.add(line);
             }
         }
-        Stats st = new Stats(NAME, (System.nanoTime() - t0) / 1_000_000, checked, "registers");
-        if (errors.isEmpty()) {
-            return new Verdict.Proved(Obligation.REGISTERS_VALID, "every register of every phase respects RES0/RES1, has no reserved encoding, "
-                    + "TxSZ in range, TTBRs aligned and inside the PA size" + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings)), st);
-        }
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("findings", errors);
-        String expl = String.join("; ", errors) + (warnings.isEmpty() ? "" : "; warnings: " + String.join("; ", warnings));
-        return new Verdict.Refuted(Obligation.REGISTERS_VALID, expl,
-                cx(plan, Obligation.REGISTERS_VALID, w, List.of(new Counterexample.State("registers", "UNKNOWN", Map.of("findings", (long) errors.size())))), st);
+        return new RegisterFindings(List.copyOf(errors), List.copyOf(warnings), checked);
     }
 
     // ---- IDMAP_COVERS_CODE / DATA_ACCESSIBLE -------------------------------------------------------------
