@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kexec-verify", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Tells arm64 kernel developers whether a kexec relocation design is safe.",
-        subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class, MutateCommand.class, TruthCommand.class, CaptureCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DecodeCommand.class, WalkCommand.class, CheckCommand.class, ReportCommand.class, RunCommand.class, ReplayCommand.class, ExportCommand.class, BenchCommand.class, MutateCommand.class, TruthCommand.class, CaptureCommand.class,
+                ManCommand.class, CompletionCommand.class})
 public final class Main implements Runnable {
 
     /** {@code --version}: the tool version and the commit of the checkout the jar was built in (when it is one). */
