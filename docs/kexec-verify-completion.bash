@@ -283,7 +283,7 @@ function _picocli_kexec-verify_walk() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--access' '--phase' '--size'"
 
   type compopt &>/dev/null && compopt +o default
@@ -323,7 +323,7 @@ function _picocli_kexec-verify_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--quiet' '--verbose' '--report' '--open-placements' '--progress-lines' '--no-cache' '--replay' '--repair' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--quiet' '--json' '--verbose' '--report' '--open-placements' '--progress-lines' '--no-cache' '--replay' '--repair' '-h' '--help' '-V' '--version'"
   local arg_opts="'--engine' '--out' '--device-fetch' '--timeout' '--jobs' '--cache-dir'"
 
   type compopt &>/dev/null && compopt +o default
@@ -418,7 +418,7 @@ function _picocli_kexec-verify_run() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--budget' '--trace'"
 
   type compopt &>/dev/null && compopt +o default

@@ -57,6 +57,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the summary line, no progress")
     boolean quiet;
 
+    @Option(names = "--json", description = "print verdicts.json (schema in README, \"JSON output\") on stdout instead of the matrix; "
+            + "the summary line goes to stderr")
+    boolean json;
+
     @Option(names = "--verbose", description = "print the full verdict table of each scenario (every engine's explanation) "
             + "instead of the compact matrix")
     boolean verbose;
@@ -191,6 +195,10 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInput("--out " + out + ": writing the results failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
+        if (json) {
+            spec.commandLine().getOut().println(json(results, cxFiles(results), notes));
+            spec.commandLine().getOut().flush();
+        }
         return summary(results, notes);
     }
 
@@ -232,8 +240,9 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private int summary(List<Result> results, Map<Verdict, String> notes) {
-
-        PrintWriter w = spec.commandLine().getOut();
+        // with --json stdout holds the JSON document only: the summary goes to stderr, without the matrix
+        PrintWriter w = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        boolean quiet = this.quiet || json;
         List<String> refutedIn = new ArrayList<>();
         List<String> undecidedIn = new ArrayList<>();
         List<String> disagreeIn = new ArrayList<>();

@@ -29,29 +29,39 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--budget", defaultValue = "1000000000", description = "instruction budget (default: ${DEFAULT-VALUE})")
     long budget;
 
+    @Option(names = "--json", description = "print the outcome as JSON (schema kexec-verify.run/1, README \"JSON output\"); not with --trace")
+    boolean json;
+
     @Option(names = "--trace", defaultValue = "0", description = "print the first N instructions (exceptions are always printed)")
     long traceLimit;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (budget < 1) throw new BadInput("--budget: must be at least 1");
         if (traceLimit < 0) throw new BadInput("--trace: must not be negative");
+        if (json && traceLimit > 0) throw new BadInput("--json: not with --trace (the trace is text)");
         ScenarioRun run;
         RelocationPlan plan = Scenarios.plan(scenario);
         Scenarios.warnAboutRegisters(plan, spec.commandLine().getErr());
         try {
             run = ScenarioRun.prepare(plan);
         } catch (ScenarioRun.Unsupported e) {
-            spec.commandLine().getOut().println("run " + scenario + ": INCONCLUSIVE: " + e.getMessage());
+            spec.commandLine().getOut().println(json ? CliJson.runInconclusive(scenario, e.getMessage()) : "run " + scenario + ": INCONCLUSIVE: " + e.getMessage());
             spec.commandLine().getOut().flush();
             return ExitCode.INCONCLUSIVE;
         }
         PrintWriter w = spec.commandLine().getOut();
-        w.printf("run %s: code %s, entry 0x%x%n", run.plan().scenario().name(), run.code().describe(), run.entry());
-        run.trace(printer(w, traceLimit));
-        ScenarioRun.Outcome o = run.run(budget);
-        o.notes().forEach(n -> w.println("note: " + n));
-        w.println(o.summary());
+        ScenarioRun.Outcome o;
+        if (json) {
+            o = run.run(budget);
+            w.println(CliJson.run(plan, run, o));
+        } else {
+            w.printf("run %s: code %s, entry 0x%x%n", run.plan().scenario().name(), run.code().describe(), run.entry());
+            run.trace(printer(w, traceLimit));
+            o = run.run(budget);
+            o.notes().forEach(n -> w.println("note: " + n));
+            w.println(o.summary());
+        }
         w.flush();
         if (o.result() instanceof RunResult.Stopped) return ExitCode.INCONCLUSIVE;
         return o.clean() ? ExitCode.PROVED : ExitCode.REFUTED;

@@ -33,11 +33,14 @@ public final class WalkCommand implements Callable<Integer> {
     @Option(names = "--phase", defaultValue = "1", description = "which phase of the plan, 1-based (default: ${DEFAULT-VALUE})")
     int phase;
 
+    @Option(names = "--json", description = "print the walk as JSON (schema kexec-verify.walk/1, README \"JSON output\")")
+    boolean json;
+
     @Option(names = "--size", defaultValue = "8", description = "access size in bytes, for alignment (default: ${DEFAULT-VALUE})")
     int size;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         long v = Numbers.parseAddress("walk: VA", va, spec.commandLine().getErr());
         AccessType at;
         try {
@@ -54,8 +57,12 @@ public final class WalkCommand implements Callable<Integer> {
         Phase p = plan.phases().get(phase - 1);
         Translation t = Walker.translate(p.regs(), plan.memory(), v, at, at == AccessType.FETCH ? 4 : size, WalkOptions.DEFAULT);
         PrintWriter w = spec.commandLine().getOut();
-        w.println("phase " + phase + ": " + p.name());
-        w.print(t.render());
+        if (json) {
+            w.println(CliJson.walk(plan, phase, p, v, at.name().toLowerCase(java.util.Locale.ROOT), size, t));
+        } else {
+            w.println("phase " + phase + ": " + p.name());
+            w.print(t.render());
+        }
         w.flush();
         return t.isFault() ? ExitCode.REFUTED : ExitCode.PROVED;
     }
