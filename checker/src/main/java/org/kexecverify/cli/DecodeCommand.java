@@ -40,8 +40,9 @@ public final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--regime", paramLabel = "el1|el2|el2h", description = "translation regime whose layout to use (default: by register name; for dumps: from HCR_EL2.E2H if present)")
     String regime;
 
-    @Option(names = "--dump", paramLabel = "FILE", description = "decode every line of a register dump (lines like 'TCR_EL2 0x80843510'; "
-            + "'-' reads standard input; general-purpose register lines as show_regs prints them are skipped)")
+    @Option(names = "--dump", paramLabel = "FILE", description = "decode every line of a register dump ('TCR_EL2 0x80843510', "
+            + "'NAME=0x..', 'NAME: 0x..', gdb's info registers; '-' reads standard input; general-purpose register lines as show_regs, "
+            + "gdb and QEMU's info registers print them are skipped)")
     Path dump;
 
     @Option(names = "--json", description = "print JSON instead of text")

@@ -15,8 +15,10 @@ import org.kexecverify.model.regime.Regime;
  * {@code TCR_EL2 0x80843510}, {@code SCTLR_EL2\t0x30e5183f}, {@code MAIR_EL2 = 0xbbff440c0400}.
  * Blank lines and lines starting with '#' are skipped, and so are the general-purpose register lines
  * of an arm64 register dump ({@code x1 : 0000000040080000 x0 : ffff0000030e9400}, {@code pc : ...},
- * {@code lr : ...}, {@code sp : ...}, {@code pstate : 60400005 (nZCv daif +PAN -UAO)}): they are
- * counted in {@link #skippedGprLines}. A system register given twice with different values is an
+ * {@code lr : ...}, {@code sp : ...}, {@code pstate : 60400005 (nZCv daif +PAN -UAO)}) and of QEMU's monitor
+ * {@code info registers} ({@code PC=... X00=... X01=...}, {@code PSTATE=400003c9 -Z-- EL2h}): they are counted in
+ * {@link #skippedGprLines}. gdb's {@code info registers} lines ({@code SCTLR_EL2 0x30e5183f 820320319}, hex then the
+ * natural column, or a flags list in brackets) are read, and the two columns must agree. A system register given twice with different values is an
  * error naming both lines; anything else that does not parse is an error naming the line.
  */
 public record RegisterDump(List<Entry> entries, int skippedGprLines) {
@@ -43,6 +45,14 @@ public record RegisterDump(List<Entry> entries, int skippedGprLines) {
 
     // Possessive quantifiers: a long run of blanks must not make the match quadratic.
     private static final Pattern LINE = Pattern.compile("^\\s*+([A-Za-z][A-Za-z0-9_]*+)(?:\\s*+(?:=>|[:=])\\s*+|\\s++)(\\S++)\\s*+(?:#.*|//.*)?$");
+    /** gdb's {@code info registers}: name, hex value, then the natural (decimal) column or a flags list in brackets. */
+    private static final Pattern GDB = Pattern.compile("^\\s*+([A-Za-z][A-Za-z0-9_]*+)\\s++(0x[0-9a-fA-F]{1,16}+)\\s++(-?[0-9]{1,20}+|\\[[^\\]]*+\\])\\s*+$");
+    /** QEMU's {@code info registers} on aarch64: PC/SP/Xnn/PSTATE/FPCR/FPSR as NAME=HEX groups, PSTATE with its flag letters and EL. */
+    private static final Pattern QEMU_GPR = Pattern.compile(
+            "^\\s*+(?:(?:PC|SP|X[0-9]{2}|FPCR|FPSR)=[0-9a-fA-F]{1,16}+\\s*+)++$"
+            + "|^\\s*+PSTATE=[0-9a-fA-F]{8}+\\s++\\S{4}+\\s++(?:EL[0-3][th]?|A32|T32)?.*+$"
+            // gdb's general-purpose and status lines: x0 .. x30, sp, pc, cpsr, fpsr, fpcr with hex and natural columns
+            + "|^\\s*+(?:x(?:[12]?[0-9]|30)|sp|pc|cpsr|fpsr|fpcr)\\s++0x[0-9a-fA-F]{1,16}+\\s++\\S.*+$");
     /** One or more "xN : HEX" pairs (show_regs prints two or three per line), or pc/lr/sp/fp with a value or a symbol. */
     private static final Pattern GPR = Pattern.compile(
             "^\\s*+(?:(?:x(?:[12]?[0-9]|30)|fp)\\s*+:\\s*+[0-9a-fA-F]{1,16}+\\s*+)++$"
@@ -59,12 +69,19 @@ public record RegisterDump(List<Entry> entries, int skippedGprLines) {
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
             if (l.isBlank() || l.trim().startsWith("#")) continue;
-            if (l.length() <= 4096 && GPR.matcher(l).matches()) {
+            if (l.length() <= 4096 && (GPR.matcher(l).matches() || QEMU_GPR.matcher(l).matches())) {
                 gpr++;
                 continue;
             }
             Matcher m = LINE.matcher(l);
-            if (!m.matches()) throw new DumpError(i + 1, "cannot parse '" + l.trim() + "' (expected 'REGISTER VALUE')");
+            Matcher g = l.length() <= 4096 ? GDB.matcher(l) : null;
+            String natural = null;
+            if (!m.matches() && g != null && g.matches()) {
+                m = g;
+                natural = g.group(3);
+            } else if (!m.matches()) {
+                throw new DumpError(i + 1, "cannot parse '" + l.trim() + "' (expected 'REGISTER VALUE')");
+            }
             SysReg reg;
             try {
                 reg = SysReg.parse(m.group(1));
@@ -72,6 +89,14 @@ public record RegisterDump(List<Entry> entries, int skippedGprLines) {
                 throw new DumpError(i + 1, e.getMessage());
             }
             Entry e = new Entry(i + 1, reg, parseValue(i + 1, reg, m.group(2)));
+            if (natural != null && !natural.startsWith("[")) {
+                // gdb prints the value twice, hex then natural: the two must agree (a hand-edited line is not guessed at)
+                java.math.BigInteger d = new java.math.BigInteger(natural);
+                if (d.signum() < 0) d = d.add(java.math.BigInteger.ONE.shiftLeft(64));
+                if (d.bitLength() > 64 || d.longValue() != e.value()) {
+                    throw new DumpError(i + 1, String.format("%s: gdb's two columns disagree: hex 0x%x but natural %s", reg, e.value(), natural));
+                }
+            }
             Entry before = seen.putIfAbsent(reg, e);
             if (before != null && before.value() != e.value()) {
                 throw new DumpError(i + 1, String.format("%s given twice with different values: 0x%x on line %d, 0x%x here (which one did the CPU run with?)",
