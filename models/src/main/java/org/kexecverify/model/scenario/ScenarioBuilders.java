@@ -295,13 +295,9 @@ public final class ScenarioBuilders {
     private static long prot(Ctx c, String key, Pgprot dflt, int mtNormal) throws ScenarioError {
         String v = c.s.tables().option(key, dflt.name());
         try {
-            return Pgprot.parse(v).bits(mtNormal);
+            return org.kexecverify.model.desc.PgprotExpression.attributes(v, mtNormal);
         } catch (IllegalArgumentException e) {
-            try {
-                return ScenarioLoader.number(c.f, "tables.options." + key, com.fasterxml.jackson.databind.node.TextNode.valueOf(v));
-            } catch (ScenarioError e2) {
-                throw new ScenarioError(c.f, "tables.options." + key, "'" + v + "' is neither a Linux pgprot (PAGE_KERNEL_EXEC ...) nor a number");
-            }
+            throw new ScenarioError(c.f, "tables.options." + key, e.getMessage());
         }
     }
 

@@ -294,7 +294,7 @@ public final class ScenarioLoader {
                             ? "a Linux pgprot needs registers." + mairReg.name() + " (MT_NORMAL's AttrIndx comes from it)"
                             : String.format("registers.%s = 0x%x has no Normal Write-Back attribute (0xff) for MT_NORMAL", mairReg.name(), mair));
                     try {
-                        attrs = Pgprot.parse(n.get("prot").asText()).bits(mtNormal);
+                        attrs = org.kexecverify.model.desc.PgprotExpression.attributes(n.get("prot").asText(), mtNormal);
                     } catch (IllegalArgumentException e) {
                         throw new ScenarioError(f, p + ".prot", e.getMessage());
                     }
