@@ -108,6 +108,11 @@ public final class CheckCommand implements Callable<Integer> {
         spec.commandLine().getErr().flush();
     }
 
+    /** A scenario file of a multi-file run that was not checked, and the one-line reason. */
+    record Rejected(String file, String error) {}
+
+    private final List<Rejected> rejected = new ArrayList<>();
+
     /** One scenario's results; {@code notChecked}: obligations no selected engine decides. */
     record Result(RelocationPlan plan, List<Verdict> verdicts, List<String> disagreements, List<Obligation> notChecked) {}
 
@@ -137,9 +142,31 @@ public final class CheckCommand implements Callable<Integer> {
             List<Object> settings = List.of(options, timeoutSeconds, openPlacements);
             engines = engines.stream().map(e -> (Engine) new CachedEngine(e, settings, cache.get())).toList();
         }
+        // all input validated before any output; with several files each broken one is reported on its own line and
+        // the others are still checked (the run then exits 2); a single broken file is just bad input
+        List<Path> files = Scenarios.expand(scenarios);
         List<RelocationPlan> plans = new ArrayList<>();
-        for (Path p : Scenarios.expand(scenarios)) plans.add(Scenarios.plan(p));   // all input validated before any output
-        Scenarios.requireUniqueNames(plans);
+        Map<String, String> firstOfName = new java.util.HashMap<>();
+        for (Path p : files) {
+            try {
+                RelocationPlan plan = Scenarios.plan(p);
+                String first = firstOfName.putIfAbsent(plan.scenario().name(), plan.scenario().file());
+                if (first != null) {
+                    throw new BadInput(plan.scenario().file() + ": name: '" + plan.scenario().name() + "' is also the name of " + first
+                            + " (their output files would overwrite each other)");
+                }
+                plans.add(plan);
+            } catch (BadInput b) {
+                if (files.size() == 1) throw b;
+                rejected.add(new Rejected(p.toString(), Main.oneLine(b.getMessage())));
+                spec.commandLine().getErr().println("kexec-verify: " + Main.oneLine(b.getMessage()));
+                spec.commandLine().getErr().flush();
+            }
+        }
+        if (plans.isEmpty()) {
+            spec.commandLine().getErr().println("kexec-verify: all " + files.size() + " scenario files are broken (above): nothing checked");
+            return ExitCode.BAD_INPUT;
+        }
         OutputDir.requireWritable(out);   // --out problems are the user's, found before any engine runs
 
         List<Result> results = new ArrayList<>();
@@ -267,7 +294,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (!quiet && !verbose) w.print(Matrix.render(results.stream().map(r -> new Matrix.Row(r.plan().scenario().name(), r.verdicts(),
                 r.disagreements())).toList(), Engines.names(engine), cxFiles(results), notes, out));
-        int code = !disagreeIn.isEmpty() ? ExitCode.INTERNAL_ERROR : !refutedIn.isEmpty() ? ExitCode.REFUTED
+        int code = !disagreeIn.isEmpty() ? ExitCode.INTERNAL_ERROR : !rejected.isEmpty() ? ExitCode.BAD_INPUT : !refutedIn.isEmpty() ? ExitCode.REFUTED
                 : !undecidedIn.isEmpty() ? ExitCode.INCONCLUSIVE : ExitCode.PROVED;
         if (code == ExitCode.INCONCLUSIVE && !quiet) {
             for (String u : undecidedIn) w.print(Matrix.wrap("UNDECIDED " + u, Matrix.WIDTH));
@@ -278,6 +305,10 @@ public final class CheckCommand implements Callable<Integer> {
             case ExitCode.REFUTED -> "refuted in " + names.apply(refutedIn);
             case ExitCode.INCONCLUSIVE -> "inconclusive in " + names.apply(undecidedIn)
                     + (results.stream().anyMatch(r -> !r.notChecked().isEmpty()) ? " (--engine all decides every obligation)" : "");
+            case ExitCode.BAD_INPUT -> rejected.size() + " broken file(s) not checked ("
+                    + String.join(", ", rejected.stream().map(Rejected::file).toList()) + ")"
+                    + (refutedIn.isEmpty() ? "" : "; refuted in " + names.apply(refutedIn))
+                    + (undecidedIn.isEmpty() ? "" : "; inconclusive in " + names.apply(undecidedIn));
             default -> "ENGINES DISAGREE (internal error) in " + String.join(", ", disagreeIn);
         };
         w.printf("%d scenario(s), engines %s: %s; outputs in %s%n", results.size(), engine, what, out);
@@ -323,11 +354,15 @@ public final class CheckCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    static String json(List<Result> results, Map<Verdict, String> cxFiles, Map<Verdict, String> notes) throws IOException {
+    String json(List<Result> results, Map<Verdict, String> cxFiles, Map<Verdict, String> notes) throws IOException {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         ObjectNode root = m.createObjectNode();
         root.put("tool", "kexec-verify");
         ArrayNode arr = root.putArray("scenarios");
+        if (!rejected.isEmpty()) {
+            ArrayNode rej = root.putArray("rejected");
+            for (Rejected x : rejected) rej.addObject().put("file", x.file()).put("error", x.error());
+        }
         for (Result r : results) {
             ObjectNode s = arr.addObject();
             s.put("name", r.plan().scenario().name());

@@ -77,14 +77,20 @@ class CheckCommandTest {
     }
 
     @Test
-    void badScenarioWritesNothing(@TempDir Path tmp) throws Exception {
+    void aBadScenarioAmongOthersIsRejectedAndTheOthersChecked(@TempDir Path tmp) throws Exception {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of("../scenarios/rfc-v2-el2.yaml")).replace("size: 12M", "size: 12Q"));
         Path out = tmp.resolve("out");
-        CliRun r = CliRun.of("check", "../scenarios/upstream-el2.yaml", bad.toString(), "--out", out.toString());
+        CliRun r = CliRun.of("check", "../scenarios/upstream-el2.yaml", bad.toString(), "--engine", "model", "--out", out.toString());
         assertEquals(2, r.code(), r.toString());
-        assertTrue(r.err().contains("kimage.segments[1].size"), r.toString());
-        assertFalse(Files.exists(out.resolve("verdicts.json")), r.toString());
+        assertTrue(r.err().contains(bad + ": kimage.segments[1].size"), r.toString());
+        String verdicts = Files.readString(out.resolve("verdicts.json"));
+        assertTrue(verdicts.contains("\"rejected\"") && verdicts.contains(bad.toString()) && verdicts.contains("\"name\" : \"upstream-el2\""), verdicts);
+        // alone, the same file is plain bad input: nothing written
+        Path out2 = tmp.resolve("out2");
+        CliRun alone = CliRun.of("check", bad.toString(), "--out", out2.toString());
+        assertEquals(2, alone.code(), alone.toString());
+        assertFalse(Files.exists(out2.resolve("verdicts.json")), alone.toString());
     }
 
     @Test

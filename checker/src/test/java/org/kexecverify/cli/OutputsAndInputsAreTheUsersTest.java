@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,9 +80,13 @@ class OutputsAndInputsAreTheUsersTest {
         }
         Path a = Files.writeString(tmp.resolve("a.yaml"), text);
         Path b = Files.writeString(tmp.resolve("b.yaml"), text);
-        CliRun r = CliRun.of("check", a.toString(), b.toString(), "--out", tmp.resolve("o2").toString());
-        oneLineExit2(r, "is also the name of " + a);
-        assertFalse(Files.exists(tmp.resolve("o2").resolve("verdicts.json")), r.toString());
+        CliRun r = CliRun.of("check", a.toString(), b.toString(), "--engine", "model", "--quiet", "--out", tmp.resolve("o2").toString());
+        // the second file of a name is rejected (it would overwrite the first one's outputs); the first is checked
+        assertEquals(ExitCode.BAD_INPUT, r.code(), r.toString());
+        assertEquals(List.of("kexec-verify: " + b + ": name: 'upstream-el2' is also the name of " + a
+                + " (their output files would overwrite each other)"), r.err().lines().toList(), r.toString());
+        String verdicts = Files.readString(tmp.resolve("o2").resolve("verdicts.json"));
+        assertTrue(verdicts.contains("\"rejected\"") && verdicts.contains("\"file\" : \"" + b + "\""), verdicts);
     }
 
     @Test

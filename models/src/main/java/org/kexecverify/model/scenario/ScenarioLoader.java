@@ -79,81 +79,179 @@ public final class ScenarioLoader {
             throw new ScenarioError(f, "-", "not valid YAML" + (m.isEmpty() ? "" : ": " + m));
         }
         if (root == null || !root.isObject()) throw new ScenarioError(f, "-", "top level must be a mapping");
-        allowOnly(f, "", root, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables", "code", "captured"));
+        // every section is validated even when an earlier one is broken, so one run names every problem of the file
+        // (up to Problems.LIMIT); a section that needs another (segments need ram) is skipped when that one is broken
+        final JsonNode top = root;
+        Problems pr = new Problems();
+        pr.run(() -> allowOnly(f, "", top, Set.of("name", "description", "regime", "registers", "dump", "ram", "kimage", "placement", "tables", "code", "captured")));
+        String name = pr.get(() -> name(f, top));
+        String description = pr.get(() -> top.has("description") ? text(f, "description", top.get("description"), false) : "");
+        Regime regime = pr.get(() -> {
+            String rt = text(f, "regime", top.get("regime"), true);
+            try {
+                return Regime.parse(rt);
+            } catch (IllegalArgumentException e) {
+                throw new ScenarioError(f, "regime", e.getMessage());
+            }
+        });
 
+        Map<SysReg, Long> regs = new EnumMap<>(SysReg.class);
+        Map<SysReg, String> regField = new EnumMap<>(SysReg.class);   // where the user wrote each register
+        if (root.has("dump")) {
+            pr.run(() -> {
+                String d = text(f, "dump", top.get("dump"), true);
+                try {
+                    for (RegisterDump.Entry e : RegisterDump.parse(d).entries()) {
+                        regs.put(e.register(), e.value());
+                        regField.put(e.register(), "dump (line " + e.line() + ")");
+                    }
+                } catch (RegisterDump.DumpError e) {
+                    throw new ScenarioError(f, "dump (line " + e.line() + ")", e.getMessage());
+                }
+            });
+        }
+        JsonNode rn = root.get("registers");
+        if (rn != null && !rn.isObject()) {
+            pr.add(new ScenarioError(f, "registers", "must be a mapping REGISTER: value"));
+        } else if (rn != null) {
+            Iterator<Map.Entry<String, JsonNode>> it = rn.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                pr.run(() -> {
+                    SysReg r;
+                    try {
+                        r = SysReg.parse(e.getKey());
+                    } catch (IllegalArgumentException ex) {
+                        throw new ScenarioError(f, "registers." + e.getKey(), ex.getMessage());
+                    }
+                    long v = number(f, "registers." + e.getKey(), e.getValue());
+                    Long fromDump = regs.get(r);
+                    if (fromDump != null && fromDump != v) {
+                        throw new ScenarioError(f, "registers." + e.getKey(), String.format(
+                                "0x%x contradicts the pasted dump, which says 0x%x", v, fromDump));
+                    }
+                    regs.put(r, v);
+                    regField.put(r, "registers." + e.getKey());
+                });
+            }
+        }
+        if (regime != null) {
+            Long hcr = regs.get(SysReg.HCR_EL2);
+            if (hcr != null && regime != Regime.EL1_0) {
+                boolean e2h = org.kexecverify.model.reg.Layouts.of(SysReg.HCR_EL2, regime).get("E2H", hcr) != 0;
+                if (e2h != (regime == Regime.EL2_0)) {
+                    pr.add(new ScenarioError(f, regField.get(SysReg.HCR_EL2), String.format("HCR_EL2 = 0x%x has E2H=%d but the scenario's regime is %s",
+                            hcr, e2h ? 1 : 0, regime.cliName())));
+                }
+            }
+            // registers that describe the CPU (read-only ID registers, CurrentEL) are input, not design: a reserved encoding
+            // or a set RES0 bit there is not a CPU the models can stand for, so the file is rejected rather than proved
+            for (Map.Entry<SysReg, Long> e : regs.entrySet()) {
+                if (!describesTheCpu(e.getKey())) continue;
+                Regime as = org.kexecverify.model.reg.Layouts.exists(e.getKey(), regime) ? regime : org.kexecverify.model.reg.Layouts.defaultRegime(e.getKey());
+                if (!org.kexecverify.model.reg.Layouts.exists(e.getKey(), as)) continue;
+                for (org.kexecverify.model.reg.Finding fi : org.kexecverify.model.reg.Layouts.of(e.getKey(), as).validate(e.getValue())) {
+                    if (fi.isError()) {
+                        pr.add(new ScenarioError(f, regField.get(e.getKey()),
+                                String.format("0x%x is not a value this CPU register can hold: %s", e.getValue(), fi.message())));
+                        break;
+                    }
+                }
+            }
+        }
+
+        List<RamRange> ram = pr.get(() -> ram(f, top));
+        List<Segment> segments = ram == null ? null : pr.get(() -> segments(f, top, ram));
+        Placement placement = ram == null || regime == null ? null : pr.get(() -> placement(f, top, ram, regime));
+
+        JsonNode tn = root.get("tables");
+        String builder = pr.get(() -> {
+            JsonNode t = require(f, "tables", tn);
+            if (!t.isObject()) throw new ScenarioError(f, "tables", "must be a mapping with 'builder'");
+            allowOnly(f, "tables", t, Set.of("builder", "options", "mappings", "entries"));
+            String b = text(f, "tables.builder", t.get("builder"), true);
+            if (!ScenarioBuilders.NAMES.contains(b)) {
+                throw new ScenarioError(f, "tables.builder", "unknown builder '" + b + "' (known: " + String.join(", ", ScenarioBuilders.NAMES) + ")");
+            }
+            return b;
+        });
+        Map<String, String> options = builder == null ? null : pr.get(() -> options(f, tn, builder));
+        List<TableSpec.Mapping> mappings = builder == null || regime == null ? null : pr.get(() -> mappings(f, tn, builder, regime, regs));
+        List<TableSpec.RawEntry> entries = builder == null || ram == null ? null : pr.get(() -> entries(f, tn, ram));
+        CodeSpec code = root.has("code") ? pr.get(() -> code(f, top.get("code"))) : null;
+        org.kexecverify.model.capture.Capture captured = null;
+        if (builder != null && ram != null && options != null && mappings != null && entries != null && (root.has("captured") || builder.equals("captured"))) {
+            // a captured scenario: the state comes from captured: (format in README.md, "Captured scenarios")
+            captured = pr.get(() -> {
+                if (!builder.equals("captured")) throw new ScenarioError(f, "captured", "belongs with tables: {builder: captured}");
+                if (!mappings.isEmpty() || !entries.isEmpty() || !options.isEmpty()) throw new ScenarioError(f, "tables", "a captured scenario takes no options, mappings or entries");
+                return org.kexecverify.model.capture.CapturedFormat.parse(f, require(f, "captured", top.get("captured")), ram);
+            });
+        }
+        pr.throwIfAny();
+        return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries, captured),
+                code, null);
+    }
+
+    /** The problems of one file: each section reports its first, the run stops collecting at {@link #LIMIT}. */
+    private static final class Problems {
+        static final int LIMIT = 20;
+        final List<ScenarioError> found = new ArrayList<>();
+
+        interface Section<T> {
+            T get() throws ScenarioError;
+        }
+
+        interface Check {
+            void run() throws ScenarioError;
+        }
+
+        void add(ScenarioError e) {
+            if (found.size() < LIMIT) found.add(e);
+        }
+
+        <T> T get(Section<T> s) {
+            try {
+                return s.get();
+            } catch (ScenarioError e) {
+                add(e);
+                return null;
+            }
+        }
+
+        void run(Check c) {
+            try {
+                c.run();
+            } catch (ScenarioError e) {
+                add(e);
+            }
+        }
+
+        /** One line: the first problem as file: field: message, then every other one as field: message. */
+        void throwIfAny() throws ScenarioError {
+            if (found.isEmpty()) return;
+            ScenarioError first = found.get(0);
+            if (found.size() == 1) throw first;
+            StringBuilder more = new StringBuilder();
+            for (ScenarioError e : found.subList(1, found.size())) {
+                more.append(more.length() == 0 ? "" : "; ").append(e.field()).append(": ").append(e.getMessage());
+            }
+            throw new ScenarioError(first.file(), first.field(), first.getMessage() + " [and " + (found.size() - 1)
+                    + (found.size() == LIMIT ? " or more" : "") + " more problem(s): " + more + "]");
+        }
+    }
+
+    private static String name(String f, JsonNode root) throws ScenarioError {
         String name = text(f, "name", root.get("name"), true);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             // the name labels output files (NAME.OBLIGATION.ENGINE.itf.json): a safe file-name alphabet, nothing else
             throw new ScenarioError(f, "name", "'" + printable(name) + "' is not a scenario name: 1 to 100 of A-Z a-z 0-9 . _ -, "
                     + "starting with a letter or digit (it names the output files)");
         }
-        String description = root.has("description") ? text(f, "description", root.get("description"), false) : "";
-        Regime regime;
-        String rt = text(f, "regime", root.get("regime"), true);
-        try {
-            regime = Regime.parse(rt);
-        } catch (IllegalArgumentException e) {
-            throw new ScenarioError(f, "regime", e.getMessage());
-        }
+        return name;
+    }
 
-        Map<SysReg, Long> regs = new EnumMap<>(SysReg.class);
-        Map<SysReg, String> regField = new EnumMap<>(SysReg.class);   // where the user wrote each register
-        if (root.has("dump")) {
-            String d = text(f, "dump", root.get("dump"), true);
-            try {
-                for (RegisterDump.Entry e : RegisterDump.parse(d).entries()) {
-                    regs.put(e.register(), e.value());
-                    regField.put(e.register(), "dump (line " + e.line() + ")");
-                }
-            } catch (RegisterDump.DumpError e) {
-                throw new ScenarioError(f, "dump (line " + e.line() + ")", e.getMessage());
-            }
-        }
-        JsonNode rn = root.get("registers");
-        if (rn != null) {
-            if (!rn.isObject()) throw new ScenarioError(f, "registers", "must be a mapping REGISTER: value");
-            Iterator<Map.Entry<String, JsonNode>> it = rn.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                SysReg r;
-                try {
-                    r = SysReg.parse(e.getKey());
-                } catch (IllegalArgumentException ex) {
-                    throw new ScenarioError(f, "registers." + e.getKey(), ex.getMessage());
-                }
-                long v = number(f, "registers." + e.getKey(), e.getValue());
-                Long fromDump = regs.get(r);
-                if (fromDump != null && fromDump != v) {
-                    throw new ScenarioError(f, "registers." + e.getKey(), String.format(
-                            "0x%x contradicts the pasted dump, which says 0x%x", v, fromDump));
-                }
-                regs.put(r, v);
-                regField.put(r, "registers." + e.getKey());
-            }
-        }
-        Long hcr = regs.get(SysReg.HCR_EL2);
-        if (hcr != null && regime != Regime.EL1_0) {
-            boolean e2h = org.kexecverify.model.reg.Layouts.of(SysReg.HCR_EL2, regime).get("E2H", hcr) != 0;
-            if (e2h != (regime == Regime.EL2_0)) {
-                throw new ScenarioError(f, "registers.HCR_EL2", String.format("HCR_EL2 = 0x%x has E2H=%d but the scenario's regime is %s",
-                        hcr, e2h ? 1 : 0, regime.cliName()));
-            }
-        }
-
-        // registers that describe the CPU (read-only ID registers, CurrentEL) are input, not design: a reserved encoding
-        // or a set RES0 bit there is not a CPU the models can stand for, so the file is rejected rather than proved
-        for (Map.Entry<SysReg, Long> e : regs.entrySet()) {
-            if (!describesTheCpu(e.getKey())) continue;
-            Regime as = org.kexecverify.model.reg.Layouts.exists(e.getKey(), regime) ? regime : org.kexecverify.model.reg.Layouts.defaultRegime(e.getKey());
-            if (!org.kexecverify.model.reg.Layouts.exists(e.getKey(), as)) continue;
-            for (org.kexecverify.model.reg.Finding fi : org.kexecverify.model.reg.Layouts.of(e.getKey(), as).validate(e.getValue())) {
-                if (fi.isError()) {
-                    throw new ScenarioError(f, regField.get(e.getKey()),
-                            String.format("0x%x is not a value this CPU register can hold: %s", e.getValue(), fi.message()));
-                }
-            }
-        }
-
+    private static List<RamRange> ram(String f, JsonNode root) throws ScenarioError {
         List<RamRange> ram = new ArrayList<>();
         JsonNode rams = require(f, "ram", root.get("ram"));
         if (!rams.isArray() || rams.isEmpty()) throw new ScenarioError(f, "ram", "must be a non-empty list of {base, size}");
@@ -175,7 +273,10 @@ public final class ScenarioLoader {
             ramSeen.add(base, size, r);
             ram.add(r);
         }
+        return ram;
+    }
 
+    private static List<Segment> segments(String f, JsonNode root, List<RamRange> ram) throws ScenarioError {
         List<Segment> segments = new ArrayList<>();
         Intervals<Segment> segSeen = new Intervals<>();
         JsonNode kimage = require(f, "kimage", root.get("kimage"));
@@ -204,7 +305,10 @@ public final class ScenarioLoader {
             segSeen.add(dest, bytes, sg);
             segments.add(sg);
         }
+        return segments;
+    }
 
+    private static Placement placement(String f, JsonNode root, List<RamRange> ram, Regime regime) throws ScenarioError {
         JsonNode pl = require(f, "placement", root.get("placement"));
         if (!pl.isObject()) throw new ScenarioError(f, "placement", "must be a mapping");
         allowOnly(f, "placement", pl, Set.of("control_pages", "table_pages", "sources", "kimage", "old_kernel", "hyp_stub_vectors", "kernel_vectors"));
@@ -232,15 +336,10 @@ public final class ScenarioLoader {
         if ((stub & 0x7ff) != 0) throw new ScenarioError(f, "placement.hyp_stub_vectors", "vectors must be 2 KB aligned");
         long kvec = pl.has("kernel_vectors") ? number(f, "placement.kernel_vectors", pl.get("kernel_vectors")) : 0xffff800010010800L;
         if ((kvec & 0x7ff) != 0) throw new ScenarioError(f, "placement.kernel_vectors", "vectors must be 2 KB aligned");
-        Placement placement = new Placement(control, tablePages, sources, kimageAt, okBase, okSize, stub, kvec);
+        return new Placement(control, tablePages, sources, kimageAt, okBase, okSize, stub, kvec);
+    }
 
-        JsonNode tn = require(f, "tables", root.get("tables"));
-        if (!tn.isObject()) throw new ScenarioError(f, "tables", "must be a mapping with 'builder'");
-        allowOnly(f, "tables", tn, Set.of("builder", "options", "mappings", "entries"));
-        String builder = text(f, "tables.builder", tn.get("builder"), true);
-        if (!ScenarioBuilders.NAMES.contains(builder)) {
-            throw new ScenarioError(f, "tables.builder", "unknown builder '" + builder + "' (known: " + String.join(", ", ScenarioBuilders.NAMES) + ")");
-        }
+    private static Map<String, String> options(String f, JsonNode tn, String builder) throws ScenarioError {
         Map<String, String> options = new LinkedHashMap<>();
         JsonNode on = tn.get("options");
         if (on != null) {
@@ -264,6 +363,10 @@ public final class ScenarioLoader {
                 options.put(e.getKey(), e.getValue().asText());
             }
         }
+        return options;
+    }
+
+    private static List<TableSpec.Mapping> mappings(String f, JsonNode tn, String builder, Regime regime, Map<SysReg, Long> regs) throws ScenarioError {
         List<TableSpec.Mapping> mappings = new ArrayList<>();
         JsonNode mn = tn.get("mappings");
         if (mn != null) {
@@ -312,6 +415,10 @@ public final class ScenarioLoader {
                 mappings.add(new TableSpec.Mapping(p, va, pa, size, attrs));
             }
         }
+        return mappings;
+    }
+
+    private static List<TableSpec.RawEntry> entries(String f, JsonNode tn, List<RamRange> ram) throws ScenarioError {
         List<TableSpec.RawEntry> entries = new ArrayList<>();
         JsonNode en = tn.get("entries");
         if (en != null) {
@@ -327,16 +434,7 @@ public final class ScenarioLoader {
                 entries.add(new TableSpec.RawEntry(p, a, number(f, p + ".value", require(f, p + ".value", n.get("value")))));
             }
         }
-        CodeSpec code = root.has("code") ? code(f, root.get("code")) : null;
-        org.kexecverify.model.capture.Capture captured = null;
-        if (root.has("captured") || builder.equals("captured")) {
-            // a captured scenario: the state comes from captured: (format in README.md, "Captured scenarios")
-            if (!builder.equals("captured")) throw new ScenarioError(f, "captured", "belongs with tables: {builder: captured}");
-            if (!mappings.isEmpty() || !entries.isEmpty() || !options.isEmpty()) throw new ScenarioError(f, "tables", "a captured scenario takes no options, mappings or entries");
-            captured = org.kexecverify.model.capture.CapturedFormat.parse(f, require(f, "captured", root.get("captured")), ram);
-        }
-        return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries, captured),
-                code, null);
+        return entries;
     }
 
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$]*+");
