@@ -155,6 +155,7 @@ public final class CheckCommand implements Callable<Integer> {
                     throw new BadInput(plan.scenario().file() + ": name: '" + plan.scenario().name() + "' is also the name of " + first
                             + " (their output files would overwrite each other)");
                 }
+                Scenarios.warnings(plan, spec.commandLine().getErr());
                 plans.add(plan);
             } catch (BadInput b) {
                 if (files.size() == 1) throw b;

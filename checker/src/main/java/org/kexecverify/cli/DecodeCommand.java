@@ -59,6 +59,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 spec.commandLine().getErr().printf("decode: %s: %d general-purpose register line(s) (x0-x30, pc, lr, sp, pstate) skipped%n",
                         dump, d.skippedGprLines());
             }
+            for (RegisterDump.Skipped k : d.skipped()) spec.commandLine().getErr().printf("kexec-verify: warning: %s:%d: %s%n", dump, k.line(), k.why());
             Regime r = forced != null ? forced : d.regime().orElse(null);
             for (RegisterDump.Entry e : d.entries()) {
                 Regime er = r != null ? r : Layouts.defaultRegime(e.register());

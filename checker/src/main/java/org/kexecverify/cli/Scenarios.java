@@ -66,9 +66,16 @@ public final class Scenarios {
      * per error on {@code err}, so that walk and run never work from a register value without saying what is wrong with it.
      */
     public static void warnAboutRegisters(RelocationPlan plan, java.io.PrintWriter err) {
+        warnings(plan, err);
         for (String f : org.kexecverify.model.engine.ModelEngine.registerFindings(plan).errors()) {
             err.println("kexec-verify: warning: " + plan.scenario().file() + ": " + f);
         }
+        err.flush();
+    }
+
+    /** What loading the scenario skipped (a dump line of a register no model reads): one warning line each on {@code err}. */
+    public static void warnings(RelocationPlan plan, java.io.PrintWriter err) {
+        for (String w : plan.scenario().warnings()) err.println("kexec-verify: warning: " + plan.scenario().file() + ": " + w);
         err.flush();
     }
 

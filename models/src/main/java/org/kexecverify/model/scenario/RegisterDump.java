@@ -21,8 +21,16 @@ import org.kexecverify.model.regime.Regime;
  * natural column, or a flags list in brackets) are read, and the two columns must agree. A system register given twice with different values is an
  * error naming both lines; anything else that does not parse is an error naming the line.
  */
-public record RegisterDump(List<Entry> entries, int skippedGprLines) {
+public record RegisterDump(List<Entry> entries, int skippedGprLines, List<Skipped> skipped) {
+    /** A line that names a real register the models do not read (ESR_EL2, SCR_EL3, VTTBR_EL2, ...): skipped, and said so. */
+    public record Skipped(int line, String register, String why) {}
+
+    public RegisterDump(List<Entry> entries, int skippedGprLines) {
+        this(entries, skippedGprLines, List.of());
+    }
+
     public RegisterDump {
+        skipped = List.copyOf(skipped);
         entries = List.copyOf(entries);
     }
 
@@ -58,16 +66,31 @@ public record RegisterDump(List<Entry> entries, int skippedGprLines) {
             "^\\s*+(?:(?:x(?:[12]?[0-9]|30)|fp)\\s*+:\\s*+[0-9a-fA-F]{1,16}+\\s*+)++$"
             + "|^\\s*+(?:pc|lr|sp)\\s*+:\\s*+\\S++(?:\\s++(?:lr|sp)\\s*+:\\s*+\\S++)*+\\s*+$"
             + "|^\\s*+pstate\\s*+:\\s*+[0-9a-fA-F]{1,16}+(?:\\s*+\\([^)]*+\\))?\\s*+$");
+    /** The kernel log's timestamp (and caller id) before a line pasted from dmesg: {@code [    0.000000] } or {@code [ 1.5][ T1] }. */
+    private static final Pattern DMESG = Pattern.compile("^(?:\\[\\s*+[0-9]++\\.[0-9]++\\]|\\[\\s*+[CT][0-9]++\\])++\\s?+");
+    /**
+     * Architectural registers that appear in dumps (exception syndrome and return state, stage 2, traps, IDs, timers,
+     * thread pointers) but that no model reads: a line naming one is skipped with a warning, never an error, and never
+     * taken for a register it is not. A name outside this list and outside {@link SysReg} (a typo such as TTBR2_EL2)
+     * stays an error.
+     */
+    private static final Pattern UNREAD = Pattern.compile("(?i)(?:ESR|FAR|ELR|SPSR|SP|SCR|VTCR|VTTBR|VSTCR|VSTTBR|HPFAR|CPTR|CNTHCTL|CNTVOFF|CNTKCTL|MDCR"
+            + "|MDSCR|ACTLR|AMAIR|AFSR0|AFSR1|PAR|CONTEXTIDR|TPIDR|TPIDRRO|MIDR|MPIDR|REVIDR|VPIDR|VMPIDR|CPACR|HSTR|HACR|HCRX|TCR2|SCTLR2"
+            + "|PIR|PIRE0|POR|ZCR|SMCR|RVBAR|RMR|DAIF|NZCV|CNTFRQ|CNTVCT|CNTPCT|CNTV_CTL|CNTV_CVAL|CNTP_CTL|CNTP_CVAL|CNTHP_CTL|CNTHP_CVAL"
+            + "|CSSELR|CCSIDR|CLIDR|DCZID|GCR|RGSR|TFSR|TFSRE0|APIAKEYLO|APIAKEYHI|APIBKEYLO|APIBKEYHI|APDAKEYLO|APDAKEYHI|APDBKEYLO"
+            + "|APDBKEYHI|APGAKEYLO|APGAKEYHI|ID_AA64[A-Z]++[0-9]|ID_[A-Z]++[0-9]?)_EL[0-3]");
     /** Longer values cannot fit 64 bits (66 binary digits with the prefix, plus '_' separators). */
     private static final int MAX_VALUE_CHARS = 128;
 
     public static RegisterDump parse(String text) throws DumpError {
         List<Entry> out = new ArrayList<>();
         java.util.Map<SysReg, Entry> seen = new java.util.EnumMap<>(SysReg.class);
+        List<Skipped> skipped = new ArrayList<>();
         int gpr = 0;
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
+            if (l.length() <= 4096) l = DMESG.matcher(l).replaceFirst("");
             if (l.isBlank() || l.trim().startsWith("#")) continue;
             if (l.length() <= 4096 && (GPR.matcher(l).matches() || QEMU_GPR.matcher(l).matches())) {
                 gpr++;
@@ -86,6 +109,12 @@ public record RegisterDump(List<Entry> entries, int skippedGprLines) {
             try {
                 reg = SysReg.parse(m.group(1));
             } catch (IllegalArgumentException e) {
+                if (UNREAD.matcher(m.group(1)).matches()) {
+                    String name = m.group(1).toUpperCase(java.util.Locale.ROOT);
+                    skipped.add(new Skipped(i + 1, name, name + " skipped: no model reads it (the walk, the engines and the emulator read "
+                            + "SCTLR, TCR, MAIR, TTBR0/1, VBAR, HCR_EL2, the ID_AA64MMFR registers, CTR_EL0 and CurrentEL)"));
+                    continue;
+                }
                 throw new DumpError(i + 1, e.getMessage());
             }
             Entry e = new Entry(i + 1, reg, parseValue(i + 1, reg, m.group(2)));
@@ -105,10 +134,11 @@ public record RegisterDump(List<Entry> entries, int skippedGprLines) {
             if (before == null) out.add(e);
         }
         if (out.isEmpty()) {
-            throw new DumpError(1, gpr > 0 ? "no system register lines in the dump (" + gpr + " general-purpose register line(s) skipped)"
+            throw new DumpError(1, gpr > 0 || !skipped.isEmpty() ? "no system register lines the models read in the dump (" + gpr
+                    + " general-purpose register line(s) and " + skipped.size() + " line(s) of other registers skipped)"
                     : "no register lines in the dump");
         }
-        return new RegisterDump(out, gpr);
+        return new RegisterDump(out, gpr, skipped);
     }
 
     static long parseValue(int line, SysReg reg, String raw) throws DumpError {

@@ -16,7 +16,17 @@ import org.kexecverify.model.regime.Regime;
  */
 public record Scenario(String name, String description, String file, Regime regime, Map<SysReg, Long> registers,
                        List<RamRange> ram, List<Segment> segments, Placement placement, TableSpec tables,
-                       CodeSpec codeSpec, ProgramCode code) {
+                       CodeSpec codeSpec, ProgramCode code, List<String> warnings) {
+    /**
+     * Without warnings; {@code warnings} are what loading the file skipped and said so (a pasted dump's line that names
+     * a register the models do not read): every command prints them.
+     */
+    public Scenario(String name, String description, String file, Regime regime, Map<SysReg, Long> registers,
+                    List<RamRange> ram, List<Segment> segments, Placement placement, TableSpec tables,
+                    CodeSpec codeSpec, ProgramCode code) {
+        this(name, description, file, regime, registers, ram, segments, placement, tables, codeSpec, code, List.of());
+    }
+
     /** A scenario without a {@code code:} section (its code is {@link ProgramCode.Missing}). */
     public Scenario(String name, String description, String file, Regime regime, Map<SysReg, Long> registers,
                     List<RamRange> ram, List<Segment> segments, Placement placement, TableSpec tables) {
@@ -29,6 +39,7 @@ public record Scenario(String name, String description, String file, Regime regi
         registers = Map.copyOf(registers);
         ram = List.copyOf(ram);
         segments = List.copyOf(segments);
+        warnings = List.copyOf(warnings);
     }
 
     public Optional<Long> register(SysReg r) {
@@ -41,7 +52,7 @@ public record Scenario(String name, String description, String file, Regime regi
 
     /** The same scenario with its code resolved (or the reason it could not be). */
     public Scenario withCode(ProgramCode c) {
-        return new Scenario(name, description, file, regime, registers, ram, segments, placement, tables, codeSpec, c);
+        return new Scenario(name, description, file, regime, registers, ram, segments, placement, tables, codeSpec, c, warnings);
     }
 
     public long totalSegmentBytes() {

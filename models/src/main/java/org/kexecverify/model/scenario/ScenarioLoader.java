@@ -95,16 +95,19 @@ public final class ScenarioLoader {
             }
         });
 
+        List<String> warnings = new ArrayList<>();
         Map<SysReg, Long> regs = new EnumMap<>(SysReg.class);
         Map<SysReg, String> regField = new EnumMap<>(SysReg.class);   // where the user wrote each register
         if (root.has("dump")) {
             pr.run(() -> {
                 String d = text(f, "dump", top.get("dump"), true);
                 try {
-                    for (RegisterDump.Entry e : RegisterDump.parse(d).entries()) {
+                    RegisterDump parsed = RegisterDump.parse(d);
+                    for (RegisterDump.Entry e : parsed.entries()) {
                         regs.put(e.register(), e.value());
                         regField.put(e.register(), "dump (line " + e.line() + ")");
                     }
+                    for (RegisterDump.Skipped k : parsed.skipped()) warnings.add("dump (line " + k.line() + "): " + k.why());
                 } catch (RegisterDump.DumpError e) {
                     throw new ScenarioError(f, "dump (line " + e.line() + ")", e.getMessage());
                 }
@@ -190,7 +193,7 @@ public final class ScenarioLoader {
         }
         pr.throwIfAny();
         return new Scenario(name, description, f, regime, regs, ram, segments, placement, new TableSpec(builder, options, mappings, entries, captured),
-                code, null);
+                code, null, warnings);
     }
 
     /** The problems of one file: each section reports its first, the run stops collecting at {@link #LIMIT}. */
