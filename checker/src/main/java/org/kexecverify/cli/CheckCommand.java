@@ -93,7 +93,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--replay", description = "replay every refutation on the A64 emulator: CONFIRMED, or SPURIOUS (an engine bug, exit 4)")
     boolean replay;
 
-    @Option(names = "--repair", description = "smt: for refuted walk obligations, search the smallest descriptor/register change and re-prove")
+    @Option(names = "--repair", description = "for refuted walk obligations: the builder options (pgprots, vectors: copy) that fix them, narrowest first, each re-proved by the model engine; then the smallest descriptor/register change (smt, MaxSMT), re-proved")
     boolean repair;
 
     private boolean log;

@@ -25,7 +25,10 @@ final class RepairHints {
         Map<Verdict, String> out = new LinkedHashMap<>();
         Verdict anchor = verdicts.stream().filter(v -> v instanceof Verdict.Refuted && WALK_OBLIGATIONS.contains(v.obligation())).findFirst().orElse(null);
         if (anchor == null) return out;
-        StringBuilder sb = new StringBuilder("repair hints (smt, MaxSMT over descriptor and register bits):\n");
+        StringBuilder sb = new StringBuilder();
+        String design = DesignRepairs.hints(plan);
+        if (!design.isEmpty()) sb.append(design).append('\n');
+        sb.append("descriptor-level repair hints (smt, MaxSMT over descriptor and register bits):\n");
         try (SmtEngine e = new SmtEngine(new SmtOptions(timeoutMillis))) {
             for (Phase p : plan.phases()) {
                 if (!p.regs().mmuOn()) continue;

@@ -35,6 +35,21 @@ import org.kexecverify.model.walk.Walker;
 public final class ModelEngine {
     public static final String NAME = "model";
 
+    /**
+     * Only the walk obligations (IDMAP_COVERS_CODE, VECTORS_EXECUTABLE, DATA_ACCESSIBLE), gated like {@link #check}:
+     * what a repair must re-prove, without the page-by-page NO_CLOBBER enumeration.
+     */
+    public synchronized List<Verdict> checkWalks(RelocationPlan plan) {
+        firstFailure.clear();
+        failureSearchCost.clear();
+        List<Verdict> out = new ArrayList<>();
+        out.add(idmapCoversCode(plan));
+        out.add(vectorsExecutable(plan));
+        out.add(dataAccessible(plan));
+        progress.done();
+        return Obligation.gate(plan, out);
+    }
+
     /** Obligations this engine decides. */
     public static final Set<Obligation> DECIDES = EnumSet.of(Obligation.REGISTERS_VALID, Obligation.IDMAP_COVERS_CODE,
             Obligation.VECTORS_EXECUTABLE, Obligation.DATA_ACCESSIBLE, Obligation.NO_CLOBBER, Obligation.ENTRY_EL_PRESERVED);

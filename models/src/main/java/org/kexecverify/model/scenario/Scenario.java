@@ -55,6 +55,12 @@ public record Scenario(String name, String description, String file, Regime regi
         return new Scenario(name, description, file, regime, registers, ram, segments, placement, tables, codeSpec, c, warnings);
     }
 
+    /** The same scenario with the builder's options replaced (the repair search tries pgprots and vector placements). */
+    public Scenario withTableOptions(Map<String, String> options) {
+        return new Scenario(name, description, file, regime, registers, ram, segments, placement,
+                new TableSpec(tables.builder(), options, tables.mappings(), tables.entries(), tables.captured()), codeSpec, code, warnings);
+    }
+
     public long totalSegmentBytes() {
         return segments.stream().mapToLong(Segment::size).sum();
     }

@@ -292,8 +292,8 @@ public final class ScenarioBuilders {
         return i;
     }
 
-    private static long prot(Ctx c, String key, Pgprot dflt, int mtNormal) throws ScenarioError {
-        String v = c.s.tables().option(key, dflt.name());
+    private static long prot(Ctx c, String key, int mtNormal) throws ScenarioError {
+        String v = c.s.tables().option(key, defaultOption(c.s.tables().builder(), key));
         try {
             return org.kexecverify.model.desc.PgprotExpression.attributes(v, mtNormal);
         } catch (IllegalArgumentException e) {
@@ -301,8 +301,18 @@ public final class ScenarioBuilders {
         }
     }
 
-    private static String protName(Ctx c, String key, Pgprot dflt) {
-        return c.s.tables().option(key, dflt.name());
+    private static String protName(Ctx c, String key) {
+        return c.s.tables().option(key, defaultOption(c.s.tables().builder(), key));
+    }
+
+    /** What each option of a builder is when the scenario does not give it (the kernel code's own choice). */
+    private static final Map<String, Map<String, String>> OPTION_DEFAULTS = Map.of(
+            "rfc-v2-trans-table", Map.of("code_prot", Pgprot.PAGE_KERNEL_EXEC.name(), "data_prot", Pgprot.PAGE_KERNEL.name(), "vectors", "none"),
+            "hibernate-resume", Map.of("code_prot", Pgprot.PAGE_KERNEL_EXEC.name()));
+
+    /** The value {@code builder} uses for {@code key} when a scenario leaves it out (null: no default, as code_va). */
+    public static String defaultOption(String builder, String key) {
+        return OPTION_DEFAULTS.getOrDefault(builder, Map.of()).get(key);
     }
 
     /** Whether the code can read a struct kimage field after its first store: found in the machine code ({@link KimageReads}). */
@@ -368,10 +378,10 @@ public final class ScenarioBuilders {
         c.regions.add(new PhysRegion("kern_reloc_arg", PhysRegion.Kind.ARGUMENTS, arg, 4096));
         c.loadSegments();
         int mtNormal = mtNormal(c, proto.mairReg());
-        long codeProt = prot(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC, mtNormal);
-        long dataProt = prot(c, "data_prot", Pgprot.PAGE_KERNEL, mtNormal);
-        String codeBy = protName(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC) + " (RFC v2 7/8 trans_table idmap of the relocation function)";
-        String dataBy = protName(c, "data_prot", Pgprot.PAGE_KERNEL) + " (RFC v2 7/8 trans_table idmap)";
+        long codeProt = prot(c, "code_prot", mtNormal);
+        long dataProt = prot(c, "data_prot", mtNormal);
+        String codeBy = protName(c, "code_prot") + " (RFC v2 7/8 trans_table idmap of the relocation function)";
+        String dataBy = protName(c, "data_prot") + " (RFC v2 7/8 trans_table idmap)";
         Set<Long> mapped = new LinkedHashSet<>();
         for (KimageList.Copy cp : c.copies) {
             if (mapped.add(cp.source())) tb.mapPage(cp.source(), cp.source(), dataProt);
@@ -383,7 +393,7 @@ public final class ScenarioBuilders {
 
         int el = c.s.regime().el();
         long vbar = vbarFor(c, el);
-        String vectors = c.s.tables().option("vectors", "none");
+        String vectors = c.s.tables().option("vectors", defaultOption(c.s.tables().builder(), "vectors"));
         String vbarWhere;
         switch (vectors) {
             case "none" -> vbarWhere = "left where the boot code put it (not mapped by trans_table)";
@@ -392,7 +402,7 @@ public final class ScenarioBuilders {
                 c.regions.add(new PhysRegion("EL" + el + " vector copy", PhysRegion.Kind.VECTORS, vec, 4096));
                 tb.mapPage(vec, vec, codeProt);
                 vbar = vec;
-                vbarWhere = "copied into a control page and mapped " + protName(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC);
+                vbarWhere = "copied into a control page and mapped " + protName(c, "code_prot");
             }
             default -> throw new ScenarioError(c.f, "tables.options.vectors", "expected none or copy, got '" + vectors + "'");
         }
@@ -527,7 +537,7 @@ public final class ScenarioBuilders {
         long exit = c.control();
         c.regions.add(new PhysRegion("hibernate exit text (safe page)", PhysRegion.Kind.CODE, exit, 4096));
         c.loadSegments();
-        long codeProt = prot(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC, mtNormal);
+        long codeProt = prot(c, "code_prot", mtNormal);
         TableBuilder ttbr0 = new TableBuilder(c.mem, c.tableAlloc(), (int) t0sz);
         ttbr0.mapPage(exit, exit, codeProt);
         TranslationRegs regs = new TranslationRegs(Regime.EL1_0, sctlr1, tcr1, mair1, ttbr0.root(), ttbr1.root(), mmfr0(c.s));
@@ -538,7 +548,7 @@ public final class ScenarioBuilders {
                 "hibernate.c: swsusp_arch_resume -> hibernate exit page",
                 regs, vbarFor(c, 1),
                 List.of(new Region("hibernate exit text (safe page)", exit, exit, 4096, AccessType.FETCH,
-                        protName(c, "code_prot", Pgprot.PAGE_KERNEL_EXEC) + " (create_safe_exec_page, TTBR0)")),
+                        protName(c, "code_prot") + " (create_safe_exec_page, TTBR0)")),
                 c.listData(delta, linear), List.of());
         return new RelocationPlan(c.s, c.mem, c.list, List.of(p), c.regions, false, "hibernate-resume");
     }
