@@ -379,7 +379,7 @@ function _picocli_kexec-verify_report() {
 
   local commands=""
   local flag_opts="'--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--engine' '--out'"
+  local arg_opts="'--engine' '--out' '--format'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -392,6 +392,9 @@ function _picocli_kexec-verify_report() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--format')
+      return
       ;;
   esac
 

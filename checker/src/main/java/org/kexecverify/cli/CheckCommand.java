@@ -262,7 +262,9 @@ public final class CheckCommand implements Callable<Integer> {
         if (report) {
             List<ScenarioResult> rs = new ArrayList<>();
             for (Result r : results) rs.add(new ScenarioResult(r.plan(), r.verdicts(), r.disagreements(), notes));
-            ReportWriter.write(rs, dir);
+            String command = "kexec-verify " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            String date = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            ReportWriter.write(rs, dir, new org.kexecverify.report.MailReport.Provenance(new Main.Version().getVersion()[0], command, date));
         }
         dir.commit();
     }

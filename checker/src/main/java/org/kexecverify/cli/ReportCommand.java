@@ -28,13 +28,37 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the summary line")
     boolean quiet;
 
+    @Option(names = "--format", defaultValue = "files", description = "files: write the reports and print check's summary; "
+            + "email: also print report-email.txt (tool, command, date, summary, one paragraph per refutation; 80 columns) "
+            + "on stdout, for a reply on the list, with check's own output on stderr (default: ${DEFAULT-VALUE})")
+    String format;
+
     @Override
     public Integer call() throws Exception {
         List<String> args = new ArrayList<>();
         args.add("check");
         scenarios.forEach(p -> args.add(p.toString()));
         args.addAll(List.of("--engine", engine, "--out", out.toString(), "--report"));
-        if (quiet) args.add("--quiet");
-        return spec.commandLine().getParent().execute(args.toArray(String[]::new));
+        if (!format.equals("files") && !format.equals("email")) throw new BadInput("--format: expected files or email, got '" + format + "'");
+        if (quiet || format.equals("email")) args.add("--quiet");
+        picocli.CommandLine parent = spec.commandLine().getParent();
+        if (format.equals("files")) return parent.execute(args.toArray(String[]::new));
+        java.io.PrintWriter stdout = parent.getOut();
+        java.io.StringWriter checkOut = new java.io.StringWriter();
+        int code;
+        parent.setOut(new java.io.PrintWriter(checkOut, true));
+        try {
+            code = parent.execute(args.toArray(String[]::new));
+        } finally {
+            parent.setOut(stdout);
+        }
+        spec.commandLine().getErr().print(checkOut);
+        spec.commandLine().getErr().flush();
+        java.nio.file.Path mail = out.resolve("report-email.txt");
+        if (code != ExitCode.BAD_INPUT && java.nio.file.Files.isRegularFile(mail)) {
+            stdout.print(java.nio.file.Files.readString(mail));
+            stdout.flush();
+        }
+        return code;
     }
 }

@@ -33,9 +33,10 @@ import org.kexecverify.output.OutputDir;
 public final class ReportWriter {
     private ReportWriter() {}
 
-    public static void write(List<ScenarioResult> results, OutputDir dir) throws IOException {
+    public static void write(List<ScenarioResult> results, OutputDir dir, MailReport.Provenance provenance) throws IOException {
         dir.write("report.html", html(results));
-        dir.write("report.md", markdown(results));
+        dir.write("report.md", MailReport.full(results, provenance));
+        dir.write("report-email.txt", MailReport.email(results, provenance));
     }
 
     static String esc(String s) {
@@ -205,32 +206,5 @@ public final class ReportWriter {
         return "State captured from a running kernel: " + c.header().describe() + ", stopped at EL" + c.currentEl() + " (" + c.header().what()
                 + "); memory: " + c.pages().size() + " captured pages, " + c.zeroPages().size() + " zero, " + c.code().size()
                 + " code pages by reference";
-    }
-
-    static String markdown(List<ScenarioResult> results) {
-        StringBuilder m = new StringBuilder("# kexec-verify report\n\n");
-        for (ScenarioResult r : results) {
-            RelocationPlan plan = r.plan();
-            m.append("## ").append(plan.scenario().name()).append("\n\n").append(plan.scenario().description()).append("\n\n");
-            if (plan.scenario().tables().captured() != null) m.append("**").append(captured(plan)).append("**\n\n");
-            for (Phase p : plan.phases()) {
-                m.append("- phase: ").append(p.name()).append(" (").append(p.regs().regime().displayName()).append(p.regs().mmuOn() ? ", MMU on" : ", MMU off").append(")\n");
-            }
-            m.append("\n| obligation | engine | verdict | ms | explanation |\n|---|---|---|---|---|\n");
-            for (Verdict v : r.verdicts()) {
-                m.append("| ").append(v.obligation()).append(" | ").append(v.stats().engine()).append(" | ").append(v.outcome()).append(" | ")
-                        .append(v.stats().millis()).append(" | ").append(v.explanation().replace("|", "\\|").replace('\n', ' ')).append(" |\n");
-            }
-            for (Verdict v : r.verdicts()) {
-                if (v instanceof Verdict.Refuted ref) {
-                    Translation t = rewalk(plan, ref.counterexample());
-                    if (t != null) m.append("\n").append(v.obligation()).append(" walk:\n\n```\n").append(t.render()).append("```\n");
-                    String note = r.notes().get(v);
-                    if (note != null) m.append("\n```\n").append(note).append("\n```\n");
-                }
-            }
-            m.append('\n');
-        }
-        return m.toString();
     }
 }
