@@ -60,6 +60,17 @@ public final class MailReport {
                     m.append("\n  walk:\n");
                     for (String l : t.render().split("\n")) hard(m, l, "", "      ");
                 }
+                var cx = ref.counterexample();
+                if (cx.states().size() > 1) {
+                    m.append("\n  trace (").append(cx.states().size()).append(" states").append(cx.loop() >= 0 ? ", loops back to state " + cx.loop() : "")
+                            .append("; each step shows what it changed):\n");
+                    for (int i = 0; i < cx.states().size(); i++) {
+                        var st = cx.states().get(i);
+                        String what = i == 0 ? ReportWriter.hexify(st.vars()) : ReportWriter.changes(cx.states().get(i - 1).vars(), st.vars());
+                        para(m, st.action() + (st.source().isEmpty() ? "" : " [" + st.source() + "]"), String.format("  %3d ", i), "      ");
+                        para(m, what, "      ", "        ");
+                    }
+                }
                 String note = r.notes().get(v);
                 if (note != null) {
                     m.append('\n');

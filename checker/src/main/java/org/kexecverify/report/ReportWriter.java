@@ -165,16 +165,31 @@ public final class ReportWriter {
             Object tw = cx.witness().get("triggerWalk");
             if (tw != null) h.append("<p>The access that raised the exception:</p><pre>").append(esc(String.valueOf(tw))).append("</pre>\n");
             h.append("<p>Trace (").append(cx.states().size()).append(" state(s)").append(cx.loop() >= 0 ? ", loops back to state " + cx.loop() : "").append("):</p>");
-            h.append("<table><tr><th>#</th><th>action</th><th>kernel step</th><th>state</th></tr>");
+            h.append("<table><tr><th>#</th><th>action</th><th>kernel step</th><th>state (first), then what the step changed</th></tr>");
             for (int i = 0; i < cx.states().size(); i++) {
                 Counterexample.State s = cx.states().get(i);
                 h.append("<tr><td>").append(i).append("</td><td>").append(esc(s.action())).append("</td><td><code>").append(esc(s.source())).append("</code></td><td><small>")
-                        .append(esc(hexify(s.vars()))).append("</small></td></tr>");
+                        .append(esc(i == 0 ? hexify(s.vars()) : changes(cx.states().get(i - 1).vars(), s.vars()))).append("</small></td></tr>");
             }
             h.append("</table>\n");
             String note = r.notes().get(v);
             if (note != null) h.append("<pre>").append(esc(note)).append("</pre>\n");
         }
+    }
+
+    /**
+     * The variables whose value differs from the previous state, as {@link #hexify} prints them ("no variable changed"
+     * when none): a trace step shows what the step did, not the whole state again.
+     */
+    static String changes(Map<String, Object> before, Map<String, Object> after) {
+        Map<String, Object> changed = new java.util.TreeMap<>();
+        after.forEach((k, v) -> {
+            // lastStep is the step's kernel source, printed beside it already
+            if (k.equals("lastStep")) return;
+            if (!before.containsKey(k) || !sortedText(before.get(k)).equals(sortedText(v))) changed.put(k, v);
+        });
+        for (String k : before.keySet()) if (!after.containsKey(k)) changed.put(k, "(gone)");
+        return changed.isEmpty() ? "no variable changed" : hexify(changed);
     }
 
     static String hexify(Map<String, Object> vars) {
