@@ -40,26 +40,93 @@ public final class Pictures {
         COLORS.put(PhysRegion.Kind.KIMAGE, new Color(0xfdd835));
     }
 
+    /** Regions of one kind that touch or overlap, joined (kind order, then address order). */
+    static List<PhysRegion> merged(List<PhysRegion> regions) {
+        List<PhysRegion> out = new ArrayList<>();
+        for (PhysRegion.Kind k : PhysRegion.Kind.values()) {
+            List<PhysRegion> of = regions.stream().filter(r -> r.kind() == k).sorted(java.util.Comparator.comparingLong(PhysRegion::pa)).toList();
+            PhysRegion run = null;
+            for (PhysRegion r : of) {
+                if (run != null && r.pa() <= run.end()) {
+                    run = new PhysRegion(run.name(), k, run.pa(), Math.max(run.end(), r.end()) - run.pa());
+                } else {
+                    if (run != null) out.add(run);
+                    run = r;
+                }
+            }
+            if (run != null) out.add(run);
+        }
+        return out;
+    }
+
     /**
-     * One row per kind of region, x = physical address scaled over the RAM span; a last row per
-     * MMU-on phase shows how the phase's tables map each region's first page (identity: X / RW / R / fault).
+     * A segmented address axis: the span between any two consecutive region boundaries (RAM ranges, holes, every
+     * region's start and end) gets a width that grows with the logarithm of its size plus a minimum, so a 4 KB page
+     * beside 8 GB of RAM is visible and the picture always has the same width. Inside a segment the scale is linear.
+     */
+    static final class Axis {
+        final long[] at;
+        final double[] x;
+
+        Axis(List<Long> boundaries, int width) {
+            at = boundaries.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+            x = new double[at.length];
+            double[] w = new double[Math.max(0, at.length - 1)];
+            double sum = 0;
+            for (int i = 0; i + 1 < at.length; i++) {
+                double pages = Math.max(1, (double) (at[i + 1] - at[i]) / 4096.0);
+                w[i] = 1 + Math.log(pages) / Math.log(2);
+                sum += w[i];
+            }
+            double px = 0;
+            for (int i = 0; i + 1 < at.length; i++) {
+                x[i] = px;
+                px += sum == 0 ? 0 : w[i] / sum * width;
+            }
+            if (at.length > 0) x[at.length - 1] = width;
+        }
+
+        int x(long pa) {
+            if (at.length < 2) return 0;
+            int i = java.util.Arrays.binarySearch(at, pa);
+            if (i >= 0) return (int) Math.round(x[i]);
+            i = -i - 2;
+            if (i < 0) return 0;
+            if (i >= at.length - 1) return (int) Math.round(x[at.length - 1]);
+            double f = (double) (pa - at[i]) / (double) (at[i + 1] - at[i]);
+            return (int) Math.round(x[i] + f * (x[i + 1] - x[i]));
+        }
+    }
+
+    /**
+     * One row per kind of region on a segmented address axis ({@link Axis}) with address ticks and RAM holes marked; a
+     * last row per MMU-on phase shows how the phase's tables map each region's first page at its PA (executable /
+     * writable / read-only identity, or a fault), red only for a region the phase uses at that PA.
      */
     public static String memoryMap(RelocationPlan plan) {
         List<PhysRegion> regions = plan.regions();
-        long lo = regions.stream().filter(r -> r.kind() == PhysRegion.Kind.RAM).mapToLong(PhysRegion::pa).min().orElse(0);
-        long hi = regions.stream().filter(r -> r.kind() == PhysRegion.Kind.RAM).mapToLong(PhysRegion::end).max().orElse(1);
+        List<PhysRegion> ram = regions.stream().filter(r -> r.kind() == PhysRegion.Kind.RAM).toList();
+        long lo = ram.stream().mapToLong(PhysRegion::pa).min().orElse(0);
+        long hi = ram.stream().mapToLong(PhysRegion::end).max().orElse(1);
+        List<Long> bounds = new ArrayList<>(List.of(lo, hi));
+        // edges of each kind's runs, not of every page: 600 adjacent table pages are one span of the axis
+        for (PhysRegion r : merged(regions)) {
+            if (r.pa() >= lo && r.pa() <= hi) bounds.add(r.pa());
+            if (r.end() >= lo && r.end() <= hi) bounds.add(r.end());
+        }
         List<PhysRegion.Kind> kinds = new ArrayList<>();
         for (PhysRegion.Kind k : PhysRegion.Kind.values()) if (regions.stream().anyMatch(r -> r.kind() == k)) kinds.add(k);
         List<Phase> mmuPhases = plan.phases().stream().filter(p -> p.regs().mmuOn()).toList();
-        int left = 190;
-        int width = 900;
+        int left = 150;
+        int width = 600;
         int rowH = 22;
         int top = 30;
-        int h = top + (kinds.size() + mmuPhases.size()) * rowH + 40;
-        SVGGraphics2D g = new SVGGraphics2D(left + width + 20, h);
+        Axis axis = new Axis(bounds, width);
+        int h = top + (kinds.size() + mmuPhases.size()) * rowH + 110;
+        SVGGraphics2D g = new SVGGraphics2D(left + width + 90, h);   // room for the last rotated address label
         g.setFont(new Font("SansSerif", Font.PLAIN, 11));
         g.setColor(Color.BLACK);
-        g.drawString(String.format("physical address space 0x%x .. 0x%x (linear scale; every region at least 2 px wide)", lo, hi), left, 16);
+        g.drawString("physical addresses, segmented scale: each span between region edges grows with log(size)", left, 16);
         int row = 0;
         for (PhysRegion.Kind k : kinds) {
             int y = top + row * rowH;
@@ -70,11 +137,27 @@ public final class Pictures {
             g.setColor(COLORS.get(k));
             for (PhysRegion r : regions) {
                 if (r.kind() != k) continue;
-                int x0 = left + scale(r.pa(), lo, hi, width);
-                int x1 = Math.max(x0 + 2, left + scale(r.end(), lo, hi, width));
+                int x0 = left + axis.x(r.pa());
+                int x1 = Math.max(x0 + 1, left + axis.x(r.end()));
                 g.fillRect(x0, y + 2, x1 - x0, rowH - 6);
             }
             row++;
+        }
+        // RAM holes: spans inside [lo, hi) that no RAM range covers
+        int rows = row;
+        for (int i = 0; i + 1 < axis.at.length; i++) {
+            long a = axis.at[i];
+            long b = axis.at[i + 1];
+            if (ram.stream().anyMatch(r -> r.pa() <= a && r.end() >= b)) continue;
+            int x0 = left + axis.x(a);
+            int x1 = left + axis.x(b);
+            g.setColor(Color.WHITE);
+            g.fillRect(x0, top, Math.max(1, x1 - x0), rows * rowH);
+            g.setColor(new Color(0x757575));
+            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 3f}, 0f));
+            g.drawRect(x0, top, Math.max(1, x1 - x0), rows * rowH);
+            g.setStroke(new BasicStroke(1f));
+            if (x1 - x0 >= 30) g.drawString("hole", x0 + 3, top + 12);
         }
         for (Phase p : mmuPhases) {
             int y = top + row * rowH;
@@ -86,27 +169,40 @@ public final class Pictures {
                 Translation fetch = Walker.translate(p.regs(), plan.memory(), r.pa(), AccessType.FETCH, 4, WalkOptions.DEFAULT);
                 Translation write = Walker.translate(p.regs(), plan.memory(), r.pa(), AccessType.WRITE, 8, WalkOptions.DEFAULT);
                 Translation read = Walker.translate(p.regs(), plan.memory(), r.pa(), AccessType.READ, 8, WalkOptions.DEFAULT);
+                boolean used = java.util.stream.Stream.concat(p.code().stream(), p.data().stream())
+                        .anyMatch(u -> u.identity() && u.pa() < r.end() && r.pa() < u.pa() + u.size());
                 Color c;
                 if (fetch instanceof Translation.Mapped m && m.pa() == r.pa()) c = new Color(0x2e7d32);
                 else if (write instanceof Translation.Mapped m && m.pa() == r.pa()) c = new Color(0x1565c0);
                 else if (read instanceof Translation.Mapped m && m.pa() == r.pa()) c = new Color(0x90a4ae);
-                else c = new Color(0xd32f2f);
+                else c = used ? new Color(0xd32f2f) : new Color(0xe0e0e0);
                 g.setColor(c);
-                int x0 = left + scale(r.pa(), lo, hi, width);
-                int x1 = Math.max(x0 + 2, left + scale(r.end(), lo, hi, width));
+                int x0 = left + axis.x(r.pa());
+                int x1 = Math.max(x0 + 1, left + axis.x(r.end()));
                 g.fillRect(x0, y + 2, x1 - x0, rowH - 6);
             }
             row++;
         }
-        int y = top + row * rowH + 14;
+        // address ticks at region edges, labelled where there is room
+        int axisY = top + row * rowH + 4;
         g.setColor(Color.BLACK);
-        g.drawString("idmap rows: green = executable identity, blue = writable identity, grey = read-only identity, red = not identity-mapped (fault)", left, y);
+        g.drawLine(left, axisY, left + width, axisY);
+        int lastLabel = -1000;
+        for (int i = 0; i < axis.at.length; i++) {
+            int x = left + axis.x(axis.at[i]);
+            g.drawLine(x, axisY, x, axisY + 4);
+            if (x - lastLabel >= 70 || i == axis.at.length - 1 && x - lastLabel >= 40) {
+                java.awt.geom.AffineTransform saved = g.getTransform();
+                g.rotate(Math.toRadians(35), x, axisY + 8);
+                g.drawString(String.format("0x%x", axis.at[i]), x, axisY + 12);
+                g.setTransform(saved);
+                lastLabel = x;
+            }
+        }
+        int y = axisY + 80;
+        g.drawString("idmap rows: green = executable identity, blue = writable identity, grey = read-only identity,", left - 140, y);
+        g.drawString("red = not identity-mapped but used at its PA by the phase, light = not identity-mapped and not used there", left - 140, y + 14);
         return g.getSVGElement();
-    }
-
-    private static int scale(long pa, long lo, long hi, int width) {
-        double f = (double) (pa - lo) / (double) (hi - lo);
-        return (int) Math.max(0, Math.min(width, Math.round(f * width)));
     }
 
     /** The fields a fault blames, to highlight in the leaf descriptor. */
