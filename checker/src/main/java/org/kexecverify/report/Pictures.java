@@ -40,6 +40,11 @@ public final class Pictures {
         COLORS.put(PhysRegion.Kind.KIMAGE, new Color(0xfdd835));
     }
 
+    /** The picture with a viewBox, so that CSS can scale it down to the page width (max-width: 100%). */
+    static String svg(SVGGraphics2D g) {
+        return g.getSVGElement(null, true, new org.jfree.svg.ViewBox(0, 0, g.getWidth(), g.getHeight()), null, null);
+    }
+
     /** Regions of one kind that touch or overlap, joined (kind order, then address order). */
     static List<PhysRegion> merged(List<PhysRegion> regions) {
         List<PhysRegion> out = new ArrayList<>();
@@ -202,7 +207,7 @@ public final class Pictures {
         int y = axisY + 80;
         g.drawString("idmap rows: green = executable identity, blue = writable identity, grey = read-only identity,", left - 140, y);
         g.drawString("red = not identity-mapped but used at its PA by the phase, light = not identity-mapped and not used there", left - 140, y + 14);
-        return g.getSVGElement();
+        return svg(g);
     }
 
     /** The fields a fault blames, to highlight in the leaf descriptor. */
@@ -276,6 +281,6 @@ public final class Pictures {
                 fx += 8 * txt.length() + 12;
             }
         }
-        return g.getSVGElement();
+        return svg(g);
     }
 }

@@ -82,7 +82,8 @@ public final class ReportWriter {
                 .append("body{font-family:sans-serif;margin:24px;max-width:1400px;color:#222}h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;margin-top:36px}")
                 .append("h3{font-size:15px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}")
                 .append(".PROVED{background:#e8f5e9}.REFUTED{background:#ffebee;font-weight:bold}.INCONCLUSIVE{background:#fff8e1}")
-                .append("pre{background:#f5f5f5;padding:8px;font-size:12px;overflow-x:auto}.bad{color:#c62828;font-weight:bold}")
+                .append("pre{background:#f5f5f5;padding:8px;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}.bad{color:#c62828;font-weight:bold}")
+                .append("svg{max-width:100%;height:auto}td{overflow-wrap:anywhere}table{max-width:100%}")
                 .append("details{margin:4px 0}.fig{overflow-x:auto;border:1px solid #ddd;padding:4px;margin:8px 0}\n</style></head><body>\n");
         h.append("<h1>kexec-verify: design review evidence</h1>\n<p>").append(results.size()).append(" scenario(s). Verdicts come from the model, the solver, TLC or the emulator; see each table's engine column.</p>\n");
         h.append("<table><tr><th>scenario</th><th>design</th><th>refuted</th><th>inconclusive</th></tr>\n");

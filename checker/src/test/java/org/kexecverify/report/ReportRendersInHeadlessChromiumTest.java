@@ -77,4 +77,36 @@ class ReportRendersInHeadlessChromiumTest {
         run(shot, out.resolve("chromium-shot.log"));
         assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
     }
+
+    /**
+     * At 800 and at 1400 px no element of the report reaches past the window and no block scrolls sideways: the
+     * memory maps and walk trees scale down, walks and traces wrap (measured in the page by a script, read back with
+     * --dump-dom). The old CSS (fixed-width SVG, pre with overflow-x) measured 231 such elements at 800 px.
+     */
+    @Test
+    void noElementOverflowsAt800Or1400Pixels() throws Exception {
+        Path chrome = chromium();
+        assumeTrue(chrome != null, "chromium not installed (apt-get install chromium)");
+        Path out = Path.of("target/report-width-test");
+        int code = CliRunForReport.run("report", "../scenarios/rfc-v2-el2.yaml", "../scenarios/captured/captured-6.1-el2.yaml",
+                "--engine", "model,tla", "--out", out.toString(), "--quiet");
+        assertEquals(1, code, "rfc-v2-el2 is refuted, so report exits 1");
+        String html = Files.readString(out.resolve("report.html"));
+        String probe = "<script>var bad=[];var W=document.documentElement.clientWidth;"
+                + "document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();"
+                + "if(r.right>W+1)bad.push(e.tagName+' ends at '+Math.round(r.right));"
+                + "if(e.scrollWidth>e.clientWidth+1&&getComputedStyle(e).overflowX!='visible')bad.push(e.tagName+' scrolls '+e.scrollWidth+'>'+e.clientWidth);});"
+                + "document.body.setAttribute('data-overflow',bad.length+': '+bad.slice(0,12).join('; '));</script></body>";
+        Path measured = out.resolve("report-measured.html").toAbsolutePath();
+        Files.writeString(measured, html.replace("</body>", probe));
+        for (int width : new int[] {800, 1400}) {
+            Path profile = Files.createTempDirectory("kv-chrome");
+            List<String> dump = base(chrome, profile);
+            dump.addAll(List.of("--window-size=" + width + ",2400", "--dump-dom", measured.toUri().toString()));
+            String dom = run(dump, out.resolve("chromium-width-" + width + ".log"));
+            Matcher m = Pattern.compile("data-overflow=\"([^\"]*)\"").matcher(dom);
+            assertTrue(m.find(), "the probe did not run at " + width + " px");
+            assertTrue(m.group(1).startsWith("0:"), "at " + width + " px these overflow: " + m.group(1));
+        }
+    }
 }
