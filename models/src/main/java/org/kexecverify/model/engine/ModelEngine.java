@@ -42,12 +42,13 @@ public final class ModelEngine {
     public synchronized List<Verdict> checkWalks(RelocationPlan plan) {
         firstFailure.clear();
         failureSearchCost.clear();
-        List<Verdict> out = new ArrayList<>();
-        out.add(idmapCoversCode(plan));
-        out.add(vectorsExecutable(plan));
-        out.add(dataAccessible(plan));
+        List<Verdict> out = walks(plan);
         progress.done();
         return Obligation.gate(plan, out);
+    }
+
+    private List<Verdict> walks(RelocationPlan plan) {
+        return new ArrayList<>(List.of(idmapCoversCode(plan), vectorsExecutable(plan), dataAccessible(plan)));
     }
 
     /** Obligations this engine decides. */
@@ -79,9 +80,7 @@ public final class ModelEngine {
         failureSearchCost.clear();
         List<Verdict> out = new ArrayList<>();
         out.add(registersValid(plan));
-        out.add(idmapCoversCode(plan));
-        out.add(vectorsExecutable(plan));
-        out.add(dataAccessible(plan));
+        out.addAll(walks(plan));
         out.add(noClobber(plan));
         out.add(entryElPreserved(plan));
         progress.done();
