@@ -90,17 +90,7 @@ public final class DecodeCommand implements Callable<Integer> {
         String text;
         if (file.toString().equals("-")) {
             // standard input: a dump pasted into a terminal or piped from a log, at most the scenario size limit
-            try {
-                byte[] b = System.in.readNBytes((int) org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES + 1);
-                if (b.length > org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES) {
-                    throw new BadInput("decode: --dump -: standard input is larger than " + (org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES >> 20) + " MiB");
-                }
-                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new BadInput("decode: --dump -: standard input is not UTF-8 text");
-            } catch (IOException e) {
-                throw new BadInput("decode: --dump -: cannot read standard input (" + e.getMessage() + ")");
-            }
+            text = Scenarios.standardInput("decode: --dump -");
             try {
                 return RegisterDump.parse(text);
             } catch (RegisterDump.DumpError e) {

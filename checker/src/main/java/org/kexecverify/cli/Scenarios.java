@@ -16,10 +16,31 @@ import org.kexecverify.model.scenario.ScenarioError;
 public final class Scenarios {
     private Scenarios() {}
 
+    /** The name a scenario read from standard input ({@code -}) goes by in messages and outputs. */
+    public static final String STDIN = "<stdin>";
+
+    /** Standard input as UTF-8 text, at most the scenario size limit; {@code what} names the reader in errors. */
+    static String standardInput(String what) {
+        long max = org.kexecverify.model.scenario.ScenarioLoader.MAX_FILE_BYTES;
+        try {
+            byte[] b = System.in.readNBytes((int) max + 1);
+            if (b.length > max) throw new BadInput(what + ": standard input is larger than " + (max >> 20) + " MiB");
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadInput(what + ": standard input is not UTF-8 text");
+        } catch (IOException e) {
+            throw new BadInput(what + ": cannot read standard input (" + e.getMessage() + ")");
+        }
+    }
+
     public static List<Path> expand(List<Path> args) {
         List<Path> out = new ArrayList<>();
         for (Path p : args) {
-            if (Files.isDirectory(p)) {
+            if (p.toString().equals("-")) {
+                // standard input: read once, so it can be named once
+                if (out.contains(p)) throw new BadInput("-: standard input can be given only once");
+                out.add(p);
+            } else if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
                     s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().forEach(out::add);
                 } catch (IOException e) {
@@ -53,6 +74,11 @@ public final class Scenarios {
     /** The scenario with its code resolved (or the reason it could not be). */
     public static Scenario scenario(Path file) {
         try {
+            if (file.toString().equals("-")) {
+                // paths in its code: section are relative to the current directory
+                return ResolvedScenarios.resolve(org.kexecverify.model.scenario.ScenarioLoader.parse(STDIN, standardInput("scenario -")),
+                        Path.of("").toAbsolutePath());
+            }
             return ResolvedScenarios.load(file);
         } catch (ScenarioError e) {
             throw new BadInput(e.oneLine());
