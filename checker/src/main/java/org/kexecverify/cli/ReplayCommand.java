@@ -28,7 +28,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "COUNTEREXAMPLE")
     Path file;
 
-    @Option(names = "--scenarios", defaultValue = "scenarios", description = "directory holding <scenario>.yaml (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scenarios", description = "directory holding <scenario>.yaml (default: ./scenarios when it exists, else the "
+            + "scenarios/ beside the counterexample's directory, else that directory: a committed counterexample replays from anywhere)")
     Path scenarios;
 
     @Option(names = "--scenario", description = "the scenario file to replay on (default: #meta.file inside --scenarios, else --scenarios/<#meta.scenario>.yaml)")
@@ -97,6 +98,14 @@ public final class ReplayCommand implements Callable<Integer> {
             if (!Files.isRegularFile(scenarioOverride)) throw new BadInput("--scenario " + scenarioOverride + ": no such file");
             return scenarioOverride;
         }
+        Path dirOfCx = file.toAbsolutePath().getParent();
+        Path base = dirOfCx == null ? null : dirOfCx.getParent();
+        if (scenarios == null) {
+            // the counterexample's own layout (counterexamples/ beside scenarios/) when the current directory has none
+            scenarios = Path.of("scenarios");
+            if (!Files.isDirectory(scenarios) && base != null && Files.isDirectory(base.resolve("scenarios"))) scenarios = base.resolve("scenarios");
+            else if (!Files.isDirectory(scenarios) && dirOfCx != null) scenarios = dirOfCx;
+        }
         Path root;
         try {
             root = scenarios.toRealPath();
@@ -105,8 +114,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         Object f = cx.meta().get("file");
         if (f instanceof String s && !s.isEmpty() && s.indexOf('\0') < 0) {
-            Path dirOfCx = file.toAbsolutePath().getParent();
-            for (Path c : new Path[] {Path.of(s), dirOfCx == null ? Path.of(s) : dirOfCx.resolve(s)}) {
+            for (Path c : new Path[] {Path.of(s), dirOfCx == null ? Path.of(s) : dirOfCx.resolve(s), base == null ? Path.of(s) : base.resolve(s)}) {
                 if (inside(c, root)) return c;
             }
         }
