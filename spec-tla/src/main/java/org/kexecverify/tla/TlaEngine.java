@@ -177,7 +177,7 @@ public final class TlaEngine {
                     return out;
                 }
             }
-            TlcResult r = runner.run(new TlcJob(inst.dir(), inst.module(), cur.name(), timeout, heapMb, 1, "Termination")).result();
+            TlcResult r = runTlc(inst, cur);
             if (r instanceof TlcResult.Violation v) {
                 String hit = c.temporal() && v.kind() == TlcResult.Violation.Kind.TEMPORAL ? "Termination" : v.property();
                 if (left.contains(hit)) {
@@ -192,6 +192,30 @@ public final class TlaEngine {
             break;
         }
         return out;
+    }
+
+    /**
+     * One TLC run of {@code c}. TLC is deterministic (-workers 1, -fp 1), so a run that ended without any result of
+     * TLC's own (the child died, its output was cut or unreadable) is run once more; a timeout, an interruption, an
+     * out-of-memory or an error TLC itself reported is not, and a second failure is reported with both reasons.
+     */
+    private TlcResult runTlc(TlaInstance inst, Check c) {
+        TlcJob job = new TlcJob(inst.dir(), inst.module(), c.name(), timeout, heapMb, 1, "Termination");
+        TlcResult r = runner.run(job).result();
+        if (r instanceof TlcResult.Failure f && retried(f.reason())) {
+            TlcResult again = runner.run(job).result();
+            if (again instanceof TlcResult.Failure f2) {
+                return new TlcResult.Failure(f2.reason() + " (run twice; the first run: " + f.reason() + ")", f2.stats());
+            }
+            return again;
+        }
+        return r;
+    }
+
+    /** Failures without a result of TLC's own: the ones a second run may not repeat. */
+    static boolean retried(String reason) {
+        return reason.startsWith("TLC ended (exit") || reason.startsWith("unreadable TLC trace") || reason.startsWith("TLC reported success")
+                || reason.startsWith("TLC reported a violation") || reason.startsWith("could not run TLC");
     }
 
     private Verdict verdict(TlaInstance inst, Obligation ob, String property, List<Outcome> outcomes) {
