@@ -197,7 +197,7 @@ public final class TlaEngine {
     /**
      * One TLC run of {@code c}. TLC is deterministic (-workers 1, -fp 1), so a run that ended without any result of
      * TLC's own (the child died, its output was cut or unreadable) is run once more; a timeout, an interruption, an
-     * out-of-memory or an error TLC itself reported is not, and a second failure is reported with both reasons.
+     * out-of-memory or an error TLC itself reported is not (except parse failure 3002, see {@link #retried}), and a second failure is reported with both reasons.
      */
     private TlcResult runTlc(TlaInstance inst, Check c) {
         TlcJob job = new TlcJob(inst.dir(), inst.module(), c.name(), timeout, heapMb, 1, "Termination");
@@ -214,7 +214,9 @@ public final class TlaEngine {
 
     /** Failures without a result of TLC's own: the ones a second run may not repeat. */
     static boolean retried(String reason) {
-        return reason.startsWith("TLC ended (exit") || reason.startsWith("unreadable TLC trace") || reason.startsWith("TLC reported success")
+        // 3002 (parsing failed) has been seen once in a CI run on a module the same check had just parsed and run:
+        // not a property of the module, so it is repeated too (a real parse error fails twice and says so)
+        return reason.startsWith("TLC error 3002:") || reason.startsWith("TLC ended (exit") || reason.startsWith("unreadable TLC trace") || reason.startsWith("TLC reported success")
                 || reason.startsWith("TLC reported a violation") || reason.startsWith("could not run TLC");
     }
 
