@@ -12,6 +12,17 @@ record CliRun(int code, String out, String err) {
         return new CliRun(code, o.toString(), e.toString());
     }
 
+    /** {@link #of} with {@code text} as standard input. */
+    static CliRun withStdin(String text, String... args) {
+        java.io.InputStream old = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return of(args);
+        } finally {
+            System.setIn(old);
+        }
+    }
+
     @Override
     public String toString() {
         return "exit " + code + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
